@@ -1,0 +1,37 @@
+// swift-tools-version: 6.0
+// Megaphone: a protest-letter and press-release mail-merge engine.
+// Toolchain only: no third-party Swift packages (see README).
+import PackageDescription
+
+let settings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Megaphone",
+    products: [
+        .executable(name: "megaphone", targets: ["megaphone"]),
+        .library(name: "MegaphoneTemplate", targets: ["MegaphoneTemplate"]),
+    ],
+    targets: [
+        .target(name: "MegaphoneTemplate", swiftSettings: settings),
+        .executableTarget(
+            name: "megaphone",
+            dependencies: ["MegaphoneTemplate"],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "MegaphoneTemplateTests",
+            dependencies: ["MegaphoneTemplate"],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "MegaphoneCLITests",
+            dependencies: ["megaphone"],
+            swiftSettings: settings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

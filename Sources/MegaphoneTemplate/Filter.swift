@@ -1,0 +1,166 @@
+import Foundation
+
+/// A built-in filter that transforms a tag's value: `{{ name | upper }}`.
+enum Filter: Sendable {
+    case upper, lower, capitalize, title, trim, count
+    case defaultValue(Value)
+    case join(String)
+    case date(String)
+
+    /// Why a filter could not be made from what the template wrote.
+    struct Problem: Error {
+        let message: String
+        /// Argument problems are errors even in lenient mode; an unknown name is not.
+        let isArgumentProblem: Bool
+    }
+
+    static let names = ["upper", "lower", "capitalize", "title", "trim", "default", "join", "date", "count"]
+
+    static func make(name: String, argument: Value?) -> Result<Filter, Problem> {
+        func noArgument(_ filter: Filter) -> Result<Filter, Problem> {
+            guard argument == nil else {
+                return .failure(Problem(message: "the filter '\(name)' takes no argument; write | \(name)", isArgumentProblem: true))
+            }
+            return .success(filter)
+        }
+        switch name {
+        case "upper": return noArgument(.upper)
+        case "lower": return noArgument(.lower)
+        case "capitalize": return noArgument(.capitalize)
+        case "title": return noArgument(.title)
+        case "trim": return noArgument(.trim)
+        case "count": return noArgument(.count)
+        case "default":
+            guard let argument else {
+                return .failure(Problem(message: "the filter 'default' needs a value, as in | default: \"Your Excellency\"", isArgumentProblem: true))
+            }
+            return .success(.defaultValue(argument))
+        case "join":
+            guard let argument else { return .success(.join(", ")) }
+            guard case .string(let separator) = argument else {
+                return .failure(Problem(message: "the filter 'join' takes quoted text, as in | join: \", \"", isArgumentProblem: true))
+            }
+            return .success(.join(separator))
+        case "date":
+            guard let argument else { return .success(.date("d MMMM yyyy")) }
+            guard case .string(let pattern) = argument else {
+                return .failure(Problem(message: "the filter 'date' takes a quoted pattern, as in | date: \"d MMMM yyyy\"", isArgumentProblem: true))
+            }
+            return .success(.date(pattern))
+        default:
+            let suggestion = closest(to: name).map { " (did you mean '\($0)'?)" } ?? ""
+            return .failure(Problem(
+                message: "unknown filter '\(name)'\(suggestion); the filters are \(names.joined(separator: ", "))",
+                isArgumentProblem: false))
+        }
+    }
+
+    private static func closest(to name: String) -> String? {
+        let scored = names.map { ($0, editDistance($0, name.lowercased())) }.min { $0.1 < $1.1 }
+        guard let (best, distance) = scored, distance <= 2 else { return nil }
+        return best
+    }
+
+    private static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(a.count, 1) where i <= a.count {
+            var previous = row[0]
+            row[0] = i
+            for j in 1...max(b.count, 1) where j <= b.count {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return row[b.count]
+    }
+
+    var name: String {
+        switch self {
+        case .upper: "upper"
+        case .lower: "lower"
+        case .capitalize: "capitalize"
+        case .title: "title"
+        case .trim: "trim"
+        case .count: "count"
+        case .defaultValue: "default"
+        case .join: "join"
+        case .date: "date"
+        }
+    }
+
+    /// Applies the filter. `nil` stands for a missing value, which only `default`
+    /// replaces; every other filter passes it on. A wrong kind of value is reported
+    /// as `.failure` with a message saying what the filter expects.
+    func apply(to value: Value?, locale: String) -> Result<Value?, FilterFailure> {
+        if case .defaultValue(let fallback) = self {
+            guard let value else { return .success(fallback) }
+            switch value {
+            case .null: return .success(fallback)
+            case .string(let text) where text.isEmpty: return .success(fallback)
+            default: return .success(value)
+            }
+        }
+        guard let value else { return .success(nil) }
+        switch self {
+        case .upper, .lower, .capitalize, .title, .trim:
+            guard let text = value.scalarText, !value.isNull else {
+                return .failure(FilterFailure(message: "the filter '\(name)' works on text, but the value is \(value.kindName)"))
+            }
+            return .success(.string(transformText(text, locale: locale)))
+        case .count:
+            switch value {
+            case .array(let items): return .success(.int(items.count))
+            case .object(let members): return .success(.int(members.count))
+            default:
+                return .failure(FilterFailure(message: "the filter 'count' works on a list, but the value is \(value.kindName)"))
+            }
+        case .join(let separator):
+            guard case .array(let items) = value else {
+                return .failure(FilterFailure(message: "the filter 'join' works on a list, but the value is \(value.kindName)"))
+            }
+            var parts: [String] = []
+            for item in items {
+                guard let text = item.scalarText else {
+                    return .failure(FilterFailure(message: "the filter 'join' needs a list of text, but an item is \(item.kindName)"))
+                }
+                parts.append(text)
+            }
+            return .success(.string(parts.joined(separator: separator)))
+        case .date(let pattern):
+            guard case .string(let text) = value else {
+                return .failure(FilterFailure(message: "the filter 'date' works on an ISO 8601 date such as 2026-11-27, but the value is \(value.kindName)"))
+            }
+            guard let formatted = DateText.format(iso: text, pattern: pattern, locale: locale) else {
+                return .failure(FilterFailure(message: "the filter 'date' needs an ISO 8601 date such as 2026-11-27 or 2026-11-27T10:00:00+01:00, but got '\(text)'"))
+            }
+            return .success(.string(formatted))
+        case .defaultValue:
+            return .success(value)
+        }
+    }
+
+    private func transformText(_ text: String, locale: String) -> String {
+        switch self {
+        case .upper: Casing.upper(text, locale: locale)
+        case .lower: Casing.lower(text, locale: locale)
+        case .capitalize: Casing.capitalize(text, locale: locale)
+        case .title: Casing.title(text, locale: locale)
+        case .trim: text.trimmingCharacters(in: .whitespacesAndNewlines)
+        default: text
+        }
+    }
+}
+
+/// Why a filter could not apply to the value it was given.
+struct FilterFailure: Error {
+    let message: String
+}
+
+extension Value {
+    var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
+}

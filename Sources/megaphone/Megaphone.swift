@@ -1,0 +1,4 @@
+@main
+struct Megaphone {
+    static func main() {}
+}
