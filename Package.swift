@@ -13,20 +13,22 @@ let package = Package(
     name: "Megaphone",
     products: [
         .executable(name: "megaphone", targets: ["megaphone"]),
-        .library(name: "MegaphoneTemplate", targets: ["MegaphoneTemplate"]),
+        .library(name: "MegaphoneTemplate", targets: ["MegaphoneTemplate", "MegaphoneValue"]),
     ],
     targets: [
-        .target(name: "MegaphoneTemplate", swiftSettings: settings),
+        .target(name: "MegaphoneValue", swiftSettings: settings),
+        .target(name: "MegaphoneTemplate", dependencies: ["MegaphoneValue"], swiftSettings: settings),
         .executableTarget(
             name: "megaphone",
-            dependencies: ["MegaphoneTemplate"],
+            dependencies: ["MegaphoneTemplate", "MegaphoneValue"],
             swiftSettings: settings
         ),
         .testTarget(
             name: "MegaphoneTemplateTests",
-            dependencies: ["MegaphoneTemplate"],
+            dependencies: ["MegaphoneTemplate", "MegaphoneValue"],
             swiftSettings: settings
         ),
+        .testTarget(name: "MegaphoneValueTests", dependencies: ["MegaphoneValue"], swiftSettings: settings),
         .testTarget(
             name: "MegaphoneCLITests",
             dependencies: ["megaphone"],

@@ -1,3 +1,4 @@
+import MegaphoneValue
 import Foundation
 
 /// Formats ISO 8601 dates for the `date` filter in a given locale.

@@ -1,3 +1,4 @@
+import MegaphoneValue
 /// What a tag's name refers to, resolved once when the template compiles.
 enum Name: Sendable, Equatable {
     /// `{{.}}`: the value at the top of the context stack.

@@ -1,4 +1,5 @@
 import Foundation
+import MegaphoneValue
 
 /// A built-in filter that transforms a tag's value: `{{ name | upper }}`.
 enum Filter: Sendable {
@@ -156,11 +157,4 @@ enum Filter: Sendable {
 /// Why a filter could not apply to the value it was given.
 struct FilterFailure: Error {
     let message: String
-}
-
-extension Value {
-    var isNull: Bool {
-        if case .null = self { return true }
-        return false
-    }
 }

@@ -1,3 +1,4 @@
+import MegaphoneValue
 /// Walks a compiled template against a context stack, writing UTF-8 into one
 /// growing buffer. Problems found in strict mode are collected, not thrown one by one.
 struct Renderer {

@@ -1,3 +1,4 @@
+public import MegaphoneValue
 import Foundation
 
 /// A compiled Mustache template with Megaphone's mail-merge extensions (filters,

@@ -1,5 +1,6 @@
 import Foundation
 import MegaphoneTemplate
+import MegaphoneValue
 import Testing
 
 /// One test case of the official Mustache spec, named by file and index.

@@ -1,5 +1,3 @@
-public import Foundation
-
 /// The data a template renders: JSON-shaped values plus host-registered lambdas.
 public enum Value: Sendable {
     case null
@@ -56,14 +54,16 @@ public enum Value: Sendable {
         }
     }
 
-    static func format(_ value: Double) -> String {
+    /// Formats a decimal the short way: `1.21`, and `3` for `3.0`.
+    public static func format(_ value: Double) -> String {
         if value.rounded() == value, abs(value) < 1e15 { return String(Int(value)) }
         return String(value)
     }
 
-    /// Decodes JSON text into a value, keeping integers, decimals and booleans distinct.
-    public static func fromJSON(_ data: Data) throws -> Value {
-        try JSONDecoder().decode(Value.self, from: data)
+    /// Whether this is `null`.
+    public var isNull: Bool {
+        if case .null = self { return true }
+        return false
     }
 
     /// Merges `other` into this object: keys of `other` win; two objects under the
@@ -119,9 +119,25 @@ extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Expres
 /// `{{#name}}…{{/name}}` it is called with the section's raw text and its text
 /// result is rendered with the delimiters in force there, unescaped.
 public struct Lambda: Sendable {
-    let body: @Sendable (String?) -> Value
+    public let body: @Sendable (String?) -> Value
 
     public init(_ body: @escaping @Sendable (_ sectionText: String?) -> Value) {
         self.body = body
+    }
+}
+
+extension Value: Equatable {
+    /// Values compare by content; two lambdas are never equal (closures have no identity to compare).
+    public static func == (lhs: Value, rhs: Value) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): true
+        case (.bool(let a), .bool(let b)): a == b
+        case (.int(let a), .int(let b)): a == b
+        case (.double(let a), .double(let b)): a == b
+        case (.string(let a), .string(let b)): a == b
+        case (.array(let a), .array(let b)): a == b
+        case (.object(let a), .object(let b)): a == b
+        default: false
+        }
     }
 }
