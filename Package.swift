@@ -17,10 +17,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "MegaphoneValue", swiftSettings: settings),
+        .target(name: "MegaphoneData", dependencies: ["MegaphoneValue"], swiftSettings: settings),
         .target(name: "MegaphoneTemplate", dependencies: ["MegaphoneValue"], swiftSettings: settings),
         .executableTarget(
             name: "megaphone",
-            dependencies: ["MegaphoneTemplate", "MegaphoneValue"],
+            dependencies: ["MegaphoneTemplate", "MegaphoneData", "MegaphoneValue"],
             swiftSettings: settings
         ),
         .testTarget(
@@ -29,6 +30,7 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(name: "MegaphoneValueTests", dependencies: ["MegaphoneValue"], swiftSettings: settings),
+        .testTarget(name: "MegaphoneDataTests", dependencies: ["MegaphoneData", "MegaphoneValue"], swiftSettings: settings),
         .testTarget(
             name: "MegaphoneCLITests",
             dependencies: ["megaphone"],

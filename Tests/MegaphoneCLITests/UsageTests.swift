@@ -1,0 +1,61 @@
+import Testing
+
+@Suite struct UsageTests {
+    @Test func versionAndHelp() throws {
+        let version = try CLI.run(["--version"])
+        #expect(version.stdout == "megaphone 0.1.0\n")
+        #expect(version.status == 0)
+        let help = try CLI.run(["--help"])
+        #expect(help.stdout.hasPrefix("OVERVIEW: "))
+        #expect(help.stdout.contains("\nSUBCOMMANDS:\n  template render "))
+        #expect(try CLI.run([]).stdout == help.stdout)
+    }
+
+    @Test(arguments: [["help", "template", "render"], ["template", "render", "--help"], ["template", "render", "-h"], ["template", "render", "x", "--help"]])
+    func commandHelp(arguments: [String]) throws {
+        let result = try CLI.run(arguments)
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("OVERVIEW: Render a template file with JSON data to standard output.\n"))
+        #expect(result.stdout.contains("\nUSAGE: megaphone template render <template> [--data <file.json>] ... [--partials <dir>] [--locale <locale>] [--html] [--lenient]\n"))
+        #expect(result.stdout.contains("\nARGUMENTS:\n  <template>  "))
+        #expect(result.stdout.contains("\n  -h, --help              Show help information.\n"))
+    }
+
+    @Test func unknownOptionShowsUsageAndExits64() throws {
+        let result = try CLI.run(["template", "render", "t.txt", "--bogus"])
+        #expect(result.status == 64)
+        #expect(result.stdout == "")
+        #expect(result.stderr == """
+        Error: Unknown option '--bogus'
+        Usage: megaphone template render <template> [--data <file.json>] ... [--partials <dir>] [--locale <locale>] [--html] [--lenient]
+          See 'megaphone template render --help' for more information.
+
+        """)
+    }
+
+    @Test(arguments: [
+        (["frobnicate"], "Error: Unknown subcommand 'frobnicate'"),
+        (["--frob"], "Error: Unknown option '--frob'"),
+        (["template", "frob"], "Error: Unknown subcommand 'template frob'"),
+        (["template", "render"], "Error: Missing expected argument '<template>'"),
+        (["template", "render", "a", "b"], "Error: Unexpected argument 'b'"),
+        (["template", "render", "a", "--data"], "Error: Missing value for '--data <file.json>'"),
+        (["template", "render", "a", "--html=yes"], "Error: The option '--html' takes no value"),
+        (["template", "render", "a", "--locale", "en", "--locale", "tr"], "Error: The option '--locale' was given more than once"),
+    ])
+    func usageErrors(arguments: [String], firstLine: String) throws {
+        let result = try CLI.run(arguments)
+        #expect(result.status == 64)
+        #expect(result.stderr.hasPrefix(firstLine + "\nUsage: megaphone "))
+        #expect(result.stderr.contains("for more information.\n"))
+    }
+
+    @Test func doubleDashEndsOptions() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        _ = try folder.write("--odd.txt", "odd name")
+        let result = try CLI.run(["template", "render", "--", "--odd.txt"], in: folder.url)
+        #expect(result.status == 0)
+        #expect(result.stdout == "odd name")
+    }
+}
