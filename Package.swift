@@ -19,6 +19,7 @@ let package = Package(
         .target(name: "MegaphoneValue", swiftSettings: settings),
         .target(name: "MegaphoneData", dependencies: ["MegaphoneValue"], swiftSettings: settings),
         .target(name: "MegaphoneTemplate", dependencies: ["MegaphoneValue"], swiftSettings: settings),
+        .target(name: "MegaphoneMail", swiftSettings: settings),
         .executableTarget(
             name: "megaphone",
             dependencies: ["MegaphoneTemplate", "MegaphoneData", "MegaphoneValue"],
@@ -30,10 +31,12 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(name: "MegaphoneValueTests", dependencies: ["MegaphoneValue"], swiftSettings: settings),
+        .testTarget(name: "MegaphoneMailTests", dependencies: ["MegaphoneMail", "MegaphoneTestSupport"], swiftSettings: settings),
         .testTarget(name: "MegaphoneDataTests", dependencies: ["MegaphoneData", "MegaphoneValue"], swiftSettings: settings),
+        .target(name: "MegaphoneTestSupport", path: "Tests/MegaphoneTestSupport", swiftSettings: settings),
         .testTarget(
             name: "MegaphoneCLITests",
-            dependencies: ["megaphone"],
+            dependencies: ["megaphone", "MegaphoneTestSupport"],
             swiftSettings: settings
         ),
     ],

@@ -1,4 +1,5 @@
 import Foundation
+import MegaphoneTestSupport
 import Testing
 
 @Suite struct TemplateRenderCommandTests {

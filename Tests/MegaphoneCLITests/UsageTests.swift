@@ -1,3 +1,4 @@
+import MegaphoneTestSupport
 import Testing
 
 @Suite struct UsageTests {

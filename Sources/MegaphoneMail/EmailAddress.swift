@@ -1,0 +1,111 @@
+/// An address (addr-spec, RFC 5321/5322) that has been checked: a local part and
+/// an ASCII domain (an internationalised domain is turned into punycode).
+public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
+    public let localPart: String
+    /// The domain in ASCII (`xn--` labels for non-ASCII names).
+    public let domain: String
+
+    /// `local@domain`, as it goes on the envelope and in headers.
+    public var description: String { "\(localPart)@\(domain)" }
+
+    /// The form used to tell whether two addresses are the same mailbox: the
+    /// domain case-folded, the local part as written (RFC 5321 leaves it to the server).
+    public var comparisonKey: String { "\(localPart)@\(domain.lowercased())" }
+
+    /// Whether the local part has non-ASCII characters (SMTPUTF8 is then needed).
+    public var needsSMTPUTF8: Bool { !localPart.unicodeScalars.allSatisfy(\.isASCII) }
+
+    /// Checks `text` as an addr-spec. `allowUTF8` permits a non-ASCII local part (SMTPUTF8).
+    public init(_ text: String, allowUTF8: Bool = false) throws(AddressError) {
+        if text.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {
+            throw AddressError(text: text, reason: "contains a line break or NUL character, which could inject mail headers")
+        }
+        let trimmed = text.trimmingWhitespace
+        guard !trimmed.isEmpty else { throw AddressError(text: text, reason: "is empty") }
+        guard let at = trimmed.lastIndex(of: "@") else {
+            throw AddressError(text: text, reason: "has no '@'; an address looks like name@example.org")
+        }
+        let local = String(trimmed[..<at])
+        let domainText = String(trimmed[trimmed.index(after: at)...])
+        try Self.checkLocalPart(local, whole: text, allowUTF8: allowUTF8)
+        self.localPart = local
+        self.domain = try Self.checkDomain(domainText, whole: text)
+        if description.utf8.count > 254 {
+            throw AddressError(text: text, reason: "is longer than 254 characters")
+        }
+    }
+
+    private static let atext: Set<Character> = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~")
+
+    private static func checkLocalPart(_ local: String, whole: String, allowUTF8: Bool) throws(AddressError) {
+        guard !local.isEmpty else { throw AddressError(text: whole, reason: "has nothing before the '@'") }
+        guard local.utf8.count <= 64 else { throw AddressError(text: whole, reason: "has more than 64 characters before the '@'") }
+        if !local.unicodeScalars.allSatisfy(\.isASCII), !allowUTF8 {
+            throw AddressError(text: whole, reason: "has non-ASCII characters before the '@'; few servers accept that (set \"smtputf8\": true in the campaign if yours does)")
+        }
+        if local.hasPrefix("\""), local.hasSuffix("\""), local.count >= 2 {
+            var escaped = false
+            for character in local.dropFirst().dropLast() {
+                if escaped { escaped = false; continue }
+                if character == "\\" { escaped = true; continue }
+                if character == "\"" { throw AddressError(text: whole, reason: "has a '\"' inside a quoted local part; escape it as \\\"") }
+            }
+            return
+        }
+        let atoms = local.split(separator: ".", omittingEmptySubsequences: false)
+        guard !atoms.contains(where: \.isEmpty) else {
+            throw AddressError(text: whole, reason: "has a misplaced '.' before the '@' (two dots together, or one at the start or end)")
+        }
+        for character in local where character != "." {
+            if !atext.contains(character), character.isASCII {
+                throw AddressError(text: whole, reason: "has '\(character)' before the '@', which an address cannot contain")
+            }
+        }
+    }
+
+    private static func checkDomain(_ domain: String, whole: String) throws(AddressError) -> String {
+        guard !domain.isEmpty else { throw AddressError(text: whole, reason: "has nothing after the '@'") }
+        if domain.hasPrefix("["), domain.hasSuffix("]") { return domain }
+        guard let ascii = Punycode.toASCII(domain: domain) else {
+            throw AddressError(text: whole, reason: "has a domain that cannot be written in ASCII (punycode)")
+        }
+        let labels = ascii.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2 else {
+            throw AddressError(text: whole, reason: "has a domain without a dot; write the full domain, as in example.org")
+        }
+        for label in labels {
+            guard !label.isEmpty else { throw AddressError(text: whole, reason: "has a misplaced '.' in its domain") }
+            guard label.count <= 63 else { throw AddressError(text: whole, reason: "has a domain label longer than 63 characters") }
+            guard label.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+                throw AddressError(text: whole, reason: "has a character in its domain that domains cannot contain")
+            }
+            guard !label.hasPrefix("-"), !label.hasSuffix("-") else {
+                throw AddressError(text: whole, reason: "has a domain label that starts or ends with '-'")
+            }
+        }
+        guard ascii.utf8.count <= 253 else { throw AddressError(text: whole, reason: "has a domain longer than 253 characters") }
+        return ascii
+    }
+}
+
+/// Why an address was refused, with the address as written.
+public struct AddressError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let text: String
+    public let reason: String
+
+    public init(text: String, reason: String) {
+        self.text = text
+        self.reason = reason
+    }
+
+    public var description: String { "the address '\(text)' \(reason)" }
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first == " " || first == "\t" { scalars = scalars.dropFirst() }
+        while let last = scalars.last, last == " " || last == "\t" { scalars = scalars.dropLast() }
+        return String(scalars)
+    }
+}
