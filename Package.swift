@@ -20,9 +20,15 @@ let package = Package(
         .target(name: "MegaphoneData", dependencies: ["MegaphoneValue"], swiftSettings: settings),
         .target(name: "MegaphoneTemplate", dependencies: ["MegaphoneValue"], swiftSettings: settings),
         .target(name: "MegaphoneMail", swiftSettings: settings),
+        .target(
+            name: "MegaphoneCampaign",
+            dependencies: ["MegaphoneValue", "MegaphoneData", "MegaphoneTemplate", "MegaphoneMail"],
+            swiftSettings: settings
+        ),
+        .target(name: "MegaphoneDelivery", dependencies: ["MegaphoneMail"], swiftSettings: settings),
         .executableTarget(
             name: "megaphone",
-            dependencies: ["MegaphoneTemplate", "MegaphoneData", "MegaphoneValue"],
+            dependencies: ["MegaphoneTemplate", "MegaphoneData", "MegaphoneValue", "MegaphoneMail", "MegaphoneCampaign", "MegaphoneDelivery"],
             swiftSettings: settings
         ),
         .testTarget(
@@ -32,6 +38,11 @@ let package = Package(
         ),
         .testTarget(name: "MegaphoneValueTests", dependencies: ["MegaphoneValue"], swiftSettings: settings),
         .testTarget(name: "MegaphoneMailTests", dependencies: ["MegaphoneMail", "MegaphoneTestSupport"], swiftSettings: settings),
+        .testTarget(
+            name: "MegaphoneCampaignTests",
+            dependencies: ["MegaphoneCampaign", "MegaphoneMail", "MegaphoneTestSupport"],
+            swiftSettings: settings
+        ),
         .testTarget(name: "MegaphoneDataTests", dependencies: ["MegaphoneData", "MegaphoneValue"], swiftSettings: settings),
         .target(name: "MegaphoneTestSupport", path: "Tests/MegaphoneTestSupport", swiftSettings: settings),
         .testTarget(

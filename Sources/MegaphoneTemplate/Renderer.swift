@@ -16,11 +16,11 @@ struct Renderer {
 
     static let maximumDepth = 200
 
-    init(options: Template.Options, library: PartialLibrary, buffer: [UInt8], root: Value) {
+    init(options: Template.Options, library: PartialLibrary, buffer: [UInt8], frames: [Value]) {
         self.options = options
         self.library = library
         self.buffer = buffer
-        self.stack = [root]
+        self.stack = frames
         self.source = SourceFile(path: "", text: "")
     }
 

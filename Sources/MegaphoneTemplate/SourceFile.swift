@@ -9,10 +9,17 @@ public struct SourceFile: Sendable {
     let bytes: [UInt8]
     /// The byte offset of the first byte of each line.
     let lineStarts: [Int]
+    /// The line in the file where `text` starts (a template cut from a larger file).
+    public let startLine: Int
+    /// Text before `text` on its first line, such as `Subject: `: shifts the first
+    /// line's columns and is shown in error lines.
+    public let firstLinePrefix: String
 
-    public init(path: String, text: String) {
+    public init(path: String, text: String, startLine: Int = 1, firstLinePrefix: String = "") {
         self.path = path
         self.text = text
+        self.startLine = startLine
+        self.firstLinePrefix = firstLinePrefix
         let bytes = Array(text.utf8)
         self.bytes = bytes
         var starts = [0]
@@ -32,13 +39,20 @@ public struct SourceFile: Sendable {
             if lineStarts[mid] <= clamped { low = mid } else { high = mid - 1 }
         }
         let prefix = bytes[lineStarts[low]..<clamped]
-        let column = String(decoding: prefix, as: UTF8.self).count + 1
-        return SourceLocation(line: low + 1, column: column)
+        var column = String(decoding: prefix, as: UTF8.self).count + 1
+        if low == 0 { column += firstLinePrefix.count }
+        return SourceLocation(line: low + startLine, column: column)
     }
 
-    /// The text of a 1-based line, without its line ending.
-    public func lineText(_ line: Int) -> String {
+    /// The text of a line (numbered as in the file), without its line ending.
+    public func lineText(_ fileLine: Int) -> String {
+        let line = fileLine - startLine + 1
         guard line >= 1, line <= lineStarts.count else { return "" }
+        if line == 1 { return firstLinePrefix + ownLineText(1) }
+        return ownLineText(line)
+    }
+
+    private func ownLineText(_ line: Int) -> String {
         let start = lineStarts[line - 1]
         var end = line < lineStarts.count ? lineStarts[line] : bytes.count
         while end > start, bytes[end - 1] == UInt8(ascii: "\n") || bytes[end - 1] == UInt8(ascii: "\r") {

@@ -40,9 +40,13 @@ public struct Template: Sendable {
     public var path: String { program.source.path }
 
     /// Compiles `text`. Throws a `TemplateError` listing every problem found.
+    /// - Parameters:
+    ///   - startLine, firstLinePrefix: where the text sits in its file, when it was cut
+    ///     from a larger one (a header value after `Subject: `), so errors point there.
     public init(source text: String, path: String, options: Options = Options(),
-                partials: (any PartialProvider)? = nil) throws(TemplateError) {
-        let source = SourceFile(path: path, text: text)
+                partials: (any PartialProvider)? = nil,
+                startLine: Int = 1, firstLinePrefix: String = "") throws(TemplateError) {
+        let source = SourceFile(path: path, text: text, startLine: startLine, firstLinePrefix: firstLinePrefix)
         let (program, diagnostics) = PartialLibrary.compile(source, strict: options.strict)
         self.program = program
         self.options = options
@@ -108,11 +112,46 @@ public struct Template: Sendable {
 
     /// Renders with `context` as the root of the context stack, appending UTF-8 to `buffer`.
     public func render(_ context: Value, into buffer: inout [UInt8]) throws(TemplateError) {
-        var renderer = Renderer(options: options, library: library, buffer: buffer, root: context)
+        try render(frames: [context], into: &buffer)
+    }
+
+    /// Renders with a context stack whose frames are searched last to first, so a
+    /// message's own values can sit above shared campaign data without copying it.
+    public func render(frames: [Value], into buffer: inout [UInt8]) throws(TemplateError) {
+        var renderer = Renderer(options: options, library: library, buffer: buffer, frames: frames)
         buffer = []
         renderer.render(program)
         buffer = renderer.buffer
         if !renderer.diagnostics.isEmpty { throw TemplateError(renderer.diagnostics) }
+    }
+
+    /// Renders with a stack of context frames (see `render(frames:into:)`).
+    public func render(frames: [Value]) throws(TemplateError) -> String {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(4096)
+        try render(frames: frames, into: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
+    /// The names this template's tags look up, as written (`recipient.name`), for
+    /// telling which data values can land in its output.
+    public var referencedNames: Set<String> {
+        var names: Set<String> = []
+        func visit(_ nodes: [Node]) {
+            for node in nodes {
+                switch node {
+                case .variable(let expression, _): names.insert(expression.text)
+                case .section(let section):
+                    names.insert(section.expression.text)
+                    visit(section.children)
+                case .block(let block): visit(block.children)
+                case .parent(let parent): for block in parent.blocks { visit(block.children) }
+                case .text, .partial: break
+                }
+            }
+        }
+        visit(program.nodes)
+        return names
     }
 
     /// Renders with `context` as the root of the context stack.

@@ -19,6 +19,9 @@ public struct JSONParser {
     private let bytes: [UInt8]
     private var index = 0
     private var depth = 0
+    private var recordLocations = false
+    private var path: [String] = []
+    private var locations: [String: Int] = [:]
 
     /// Parses a whole document; a UTF-8 byte order mark at the start is skipped.
     public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> Value {
@@ -35,6 +38,21 @@ public struct JSONParser {
 
     public static func parse(_ text: String) throws(JSONSyntaxError) -> Value {
         try parse(Array(text.utf8))
+    }
+
+    /// Parses a document and remembers where each value starts, keyed by its path
+    /// (`sender.address`, `data[1]`), so later checks can point at the right line.
+    public static func parseWithLocations(_ bytes: [UInt8]) throws(JSONSyntaxError) -> (Value, JSONLocations) {
+        var parser = JSONParser(bytes: bytes)
+        parser.recordLocations = true
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
+        parser.skipWhitespace()
+        let value = try parser.parseValue()
+        parser.skipWhitespace()
+        guard parser.index == bytes.count else {
+            throw parser.error("unexpected text after the end of the JSON value")
+        }
+        return (value, JSONLocations(bytes: bytes, offsets: parser.locations))
     }
 
     private init(bytes: [UInt8]) {
@@ -121,7 +139,12 @@ public struct JSONParser {
             }
             index += 1
             skipWhitespace()
+            if recordLocations {
+                path.append(path.isEmpty ? key : "." + key)
+                locations[path.joined()] = index
+            }
             members[key] = try parseValue()
+            if recordLocations { path.removeLast() }
             skipWhitespace()
             guard index < bytes.count else { throw error("this object is never closed; add '}'", at: open) }
             if bytes[index] == UInt8(ascii: ",") {
@@ -150,7 +173,12 @@ public struct JSONParser {
         }
         while true {
             skipWhitespace()
+            if recordLocations {
+                path.append("[\(items.count)]")
+                locations[path.joined()] = index
+            }
             items.append(try parseValue())
+            if recordLocations { path.removeLast() }
             skipWhitespace()
             guard index < bytes.count else { throw error("this list is never closed; add ']'", at: open) }
             if bytes[index] == UInt8(ascii: ",") {
@@ -269,5 +297,32 @@ public struct JSONParser {
         if isInteger, let value = Int(text) { return .int(value) }
         guard let value = Double(text) else { throw error("'\(text)' is not a number", at: start) }
         return .double(value)
+    }
+}
+
+/// Where the values of a parsed JSON document start, by path (`sender.address`, `data[0]`).
+public struct JSONLocations: Sendable {
+    let bytes: [UInt8]
+    let offsets: [String: Int]
+
+    /// The 1-based line and column of the value at `path`, if the document has one.
+    public func location(of path: String) -> (line: Int, column: Int)? {
+        guard let offset = offsets[path] else { return nil }
+        var line = 1
+        var lineStart = 0
+        for index in 0..<offset where bytes[index] == UInt8(ascii: "\n") {
+            line += 1
+            lineStart = index + 1
+        }
+        return (line, String(decoding: bytes[lineStart..<offset], as: UTF8.self).count + 1)
+    }
+
+    /// The text of a 1-based line, for showing under an error.
+    public func lineText(_ line: Int) -> String {
+        let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        guard line >= 1, line <= lines.count else { return "" }
+        var text = String(decoding: lines[line - 1], as: UTF8.self)
+        if text.hasSuffix("\r") { text.removeLast() }
+        return text
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MegaphoneCampaign
 import MegaphoneData
 import MegaphoneTemplate
 
@@ -9,6 +10,9 @@ struct Megaphone {
     static let version = "0.1.0"
 
     static let commands: [any Command.Type] = [
+        CheckCommand.self,
+        PreviewCommand.self,
+        RenderCommand.self,
         TemplateRenderCommand.self,
     ]
 
@@ -38,6 +42,11 @@ struct Megaphone {
         } catch let error as DataError {
             console.err("\(error)\n")
             return error.kind == .missingFile ? .noInput : .dataError
+        } catch let error as CampaignFailure {
+            var seen: Set<CampaignDiagnostic> = []
+            for diagnostic in error.diagnostics where seen.insert(diagnostic).inserted { console.err("\(diagnostic)\n") }
+            let errors = error.diagnostics.filter { $0.severity == .error }
+            return errors.contains(where: \.isMissingFile) ? .noInput : .dataError
         } catch let error as CommandFailure {
             console.err("megaphone: \(error.message)\n")
             return error.code

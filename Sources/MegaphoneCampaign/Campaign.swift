@@ -1,0 +1,238 @@
+public import Foundation
+import MegaphoneData
+public import MegaphoneMail
+import MegaphoneTemplate
+import MegaphoneValue
+
+/// An opened campaign: its manifest, compiled templates (with language variants),
+/// shared data, signers and attachments, ready to compose messages one at a time.
+public final class Campaign: Sendable {
+    public let manifest: CampaignManifest
+    /// Letters by language; "" is the default template.
+    let letters: [String: LetterTemplate]
+    /// HTML twins by language; "" is the default.
+    let htmls: [String: Template]
+    /// The shared bottom frame of every message's context: data files, `campaign`, `sender`.
+    let data: Value
+    let signers: [SignerRow]
+    let attachments: [Attachment]
+    /// The Date header of every message composed.
+    public let date: Date
+    /// Problems that do not stop the campaign, found while opening it.
+    public let warnings: [CampaignDiagnostic]
+    /// Column names of the recipients file.
+    let recipientColumns: [String]
+
+    struct SignerRow: Sendable {
+        let line: Int
+        let fields: [String: String]
+        let mailbox: Mailbox?
+        let key: String
+        var value: Value { .object(fields.mapValues(Value.string)) }
+    }
+
+    private init(manifest: CampaignManifest, letters: [String: LetterTemplate], htmls: [String: Template], data: Value,
+                 signers: [SignerRow], attachments: [Attachment], date: Date, warnings: [CampaignDiagnostic], recipientColumns: [String]) {
+        self.manifest = manifest
+        self.letters = letters
+        self.htmls = htmls
+        self.data = data
+        self.signers = signers
+        self.attachments = attachments
+        self.date = date
+        self.warnings = warnings
+        self.recipientColumns = recipientColumns
+    }
+
+    /// Opens the campaign file at `path`. Returns nil with the errors when it cannot
+    /// be used; warnings come back either way.
+    public static func open(_ path: String, date: Date = Date()) -> (Campaign?, [CampaignDiagnostic]) {
+        let (loaded, manifestProblems) = CampaignManifest.load(path)
+        guard let manifest = loaded else { return (nil, manifestProblems) }
+        var problems = manifestProblems
+
+        let (letters, letterProblems) = loadVariants(of: manifest.template, html: false, locale: manifest.locale)
+        problems += letterProblems
+        var htmls: [String: Template] = [:]
+        if let html = manifest.html {
+            let (loadedHTML, htmlProblems) = loadVariants(of: html, html: true, locale: manifest.locale)
+            problems += htmlProblems
+            htmls = loadedHTML.compactMapValues { $0.body }
+        }
+
+        var data = Value.object([:])
+        for file in manifest.data {
+            do {
+                if file.hasSuffix(".txt") {
+                    data = data.merging(.object([TextListLoader.listName(for: file): try TextListLoader.loadValue(file)]))
+                } else {
+                    let value = try JSONLoader.load(file)
+                    guard case .object = value else {
+                        problems.append(CampaignDiagnostic(path: file, line: 1, column: 1, message: "a data file must hold a JSON object ({ \"name\": … }), not \(value.kindName)"))
+                        continue
+                    }
+                    data = data.merging(value)
+                }
+            } catch {
+                problems.append(CampaignDiagnostic(error))
+            }
+        }
+        data = data.merging(.object([
+            "campaign": .object(["name": .string(manifest.name)]),
+            "sender": .object(["name": .string(manifest.sender.displayName), "address": .string(manifest.sender.address.description)]),
+        ]))
+
+        var recipientColumns: [String] = []
+        do {
+            let reader = try CSVReader(path: manifest.recipients)
+            recipientColumns = reader.header
+            if !reader.header.contains("email") {
+                problems.append(CampaignDiagnostic(path: manifest.recipients, line: 1, message: "the recipients file has no 'email' column; add one holding each recipient's address"))
+            }
+            for column in reader.unreachableColumns {
+                problems.append(CampaignDiagnostic(.warning, path: manifest.recipients, line: 1, columnName: column,
+                                                   message: "no tag can reach this column's name ({{recipient.\(column)}} would not work); rename it with letters, digits, '-' or '_'"))
+            }
+        } catch {
+            problems.append(CampaignDiagnostic(error))
+        }
+
+        var signers: [SignerRow] = []
+        if let signersPath = manifest.signers {
+            let (rows, signerProblems) = loadSigners(signersPath, manifest: manifest)
+            signers = rows
+            problems += signerProblems
+        }
+
+        var attachments: [Attachment] = []
+        for file in manifest.attachments {
+            guard let bytes = FileManager.default.contents(atPath: file) else {
+                problems.append(CampaignDiagnostic(path: file, message: "the attachment is missing or unreadable; check the path in \"attachments\"", isMissingFile: true))
+                continue
+            }
+            let filename = URL(fileURLWithPath: file).lastPathComponent
+            attachments.append(Attachment(filename: filename, contentType: Attachment.contentType(forFilename: filename), data: [UInt8](bytes)))
+        }
+
+        let warnings = problems.filter { $0.severity == .warning }
+        guard problems.allSatisfy({ $0.severity == .warning }), letters[""] != nil else { return (nil, problems) }
+        return (Campaign(manifest: manifest, letters: letters, htmls: htmls, data: data, signers: signers,
+                         attachments: attachments, date: date, warnings: warnings, recipientColumns: recipientColumns), warnings)
+    }
+
+    /// The template and its language variants: `letter.txt`, `letter.ru.txt`, `letter.kk.txt`…
+    private static func loadVariants(of path: String, html: Bool, locale: String) -> ([String: LetterTemplate], [CampaignDiagnostic]) {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        let ext = url.pathExtension
+        let base = url.deletingPathExtension().lastPathComponent
+        let partials = PartialDirectory(directories: [folder], templateExtension: ext)
+        var found: [String: String] = ["": path]
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
+        for file in files where file.hasPrefix(base + ".") && file.hasSuffix("." + ext) {
+            let middle = file.dropFirst(base.count + 1).dropLast(ext.count + 1)
+            guard (2...8).contains(middle.count), middle.allSatisfy({ $0.isASCII && ($0.isLetter || $0 == "-") }) else { continue }
+            found[middle.lowercased()] = DisplayPath.resolve(file, in: folder.isEmpty ? "." : folder)
+        }
+        var result: [String: LetterTemplate] = [:]
+        var problems: [CampaignDiagnostic] = []
+        for (language, file) in found.sorted(by: { $0.key < $1.key }) {
+            let options = Template.Options(escaping: html ? .html : .none, strict: true, locale: language.isEmpty ? locale : language)
+            if html {
+                do {
+                    guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+                        problems.append(CampaignDiagnostic(path: file, message: "the HTML template is missing, unreadable or not UTF-8", isMissingFile: true))
+                        continue
+                    }
+                    let body = try Template(source: text, path: file, options: options, partials: partials)
+                    result[language] = LetterTemplate(path: file, headers: [], body: body)
+                } catch {
+                    problems += error.diagnostics.map(CampaignDiagnostic.init)
+                }
+            } else {
+                let (letter, letterProblems) = LetterTemplate.load(path: file, options: options, partials: partials)
+                problems += letterProblems
+                if let letter { result[language] = letter }
+            }
+        }
+        return (result, problems)
+    }
+
+    private static func loadSigners(_ path: String, manifest: CampaignManifest) -> ([SignerRow], [CampaignDiagnostic]) {
+        var problems: [CampaignDiagnostic] = []
+        var rows: [SignerRow] = []
+        let reader: CSVReader
+        do { reader = try CSVReader(path: path) } catch { return ([], [CampaignDiagnostic(error)]) }
+        if !reader.header.contains("name") {
+            problems.append(CampaignDiagnostic(path: path, line: 1, message: "the signers file has no 'name' column; add one with each signer's name"))
+        }
+        let hasEmail = reader.header.contains("email")
+        if manifest.from == .signer, !hasEmail {
+            problems.append(CampaignDiagnostic(path: path, line: 1, message: "\"from\": \"signer\" needs an 'email' column in the signers file"))
+        }
+        for column in reader.unreachableColumns {
+            problems.append(CampaignDiagnostic(.warning, path: path, line: 1, columnName: column,
+                                               message: "no tag can reach this column's name ({{signer.\(column)}} would not work); rename it with letters, digits, '-' or '_'"))
+        }
+        var firstLine: [String: Int] = [:]
+        while true {
+            do {
+                guard let record = try reader.next() else { break }
+                let fields = reader.object(record)
+                var mailbox: Mailbox? = nil
+                if let email = fields["email"]?.trimmingCharacters(in: .whitespaces), !email.isEmpty {
+                    do {
+                        mailbox = try Mailbox(displayName: fields["name"] ?? "", address: EmailAddress(email, allowUTF8: manifest.smtputf8))
+                    } catch {
+                        let column = error.text == email ? "email" : "name"
+                        problems.append(CampaignDiagnostic(path: path, line: record.line, columnName: column, message: error.description))
+                        continue
+                    }
+                } else if manifest.from == .signer {
+                    problems.append(CampaignDiagnostic(path: path, line: record.line, columnName: "email", message: "the signer has no email, and \"from\": \"signer\" sends from it; fill it in"))
+                    continue
+                }
+                let key = mailbox?.address.comparisonKey
+                    ?? reader.header.map { (fields[$0] ?? "").trimmingCharacters(in: .whitespaces).lowercased() }.joined(separator: "\u{1F}")
+                if let first = firstLine[key] {
+                    problems.append(CampaignDiagnostic(.warning, path: path, line: record.line,
+                                                       message: "this signer is listed again (first on line \(first)); they are counted once"))
+                    continue
+                }
+                firstLine[key] = record.line
+                rows.append(SignerRow(line: record.line, fields: fields, mailbox: mailbox, key: key))
+            } catch {
+                problems.append(CampaignDiagnostic(error))
+            }
+        }
+        return (rows, problems)
+    }
+
+    /// Composes the campaign's messages in order, reading recipients one row at a time.
+    public func messages(limit: Int? = nil) throws(CampaignFailure) -> MessageStream {
+        do {
+            return MessageStream(campaign: self, reader: try CSVReader(path: manifest.recipients), limit: limit)
+        } catch {
+            throw CampaignFailure(diagnostics: [CampaignDiagnostic(error)])
+        }
+    }
+
+    func letter(for language: String?) -> (LetterTemplate, Template?) {
+        let key = language?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        if let variant = letters[key] { return (variant, htmls[key] ?? htmls[""]) }
+        // "pt-BR" falls back to "pt" before the default.
+        if let dash = key.firstIndex(of: "-"), let variant = letters[String(key[..<dash])] {
+            return (variant, htmls[String(key[..<dash])] ?? htmls[""])
+        }
+        return (letters[""]!, htmls[""])
+    }
+}
+
+/// A campaign that cannot go on, with everything found wrong.
+public struct CampaignFailure: Error, Sendable {
+    public let diagnostics: [CampaignDiagnostic]
+
+    public init(diagnostics: [CampaignDiagnostic]) {
+        self.diagnostics = diagnostics
+    }
+}

@@ -1,0 +1,74 @@
+public import Foundation
+
+/// The result of checking a campaign: every problem found, and the counts.
+public struct CheckReport: Sendable {
+    /// Problems in the order found; a problem repeated across messages is listed once with a count.
+    public let diagnostics: [CampaignDiagnostic]
+    /// How many messages the campaign would send.
+    public let messageCount: Int
+
+    public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
+    public var warningCount: Int { diagnostics.filter { $0.severity == .warning }.count }
+    /// True when an error is a missing file (exit 66 rather than 65).
+    public var hasMissingFile: Bool { diagnostics.contains { $0.isMissingFile && $0.severity == .error } }
+
+    /// `3 messages, 0 errors, 1 warning`.
+    public var summary: String {
+        func plural(_ count: Int, _ word: String) -> String { "\(count) \(word)\(count == 1 ? "" : "s")" }
+        return "\(plural(messageCount, "message")), \(plural(errorCount, "error")), \(plural(warningCount, "warning"))"
+    }
+}
+
+/// Checks a whole campaign before anything is sent: the campaign file, every data
+/// file, every message rendered in strict mode, every header and address,
+/// attachments, duplicates. Nothing is written and nothing connects.
+public enum CampaignChecker {
+    public static func check(_ path: String, date: Date = Date()) -> CheckReport {
+        var collector = DiagnosticCollector()
+        let (campaign, openProblems) = Campaign.open(path, date: date)
+        collector.add(openProblems)
+        guard let campaign else { return collector.report(messageCount: 0) }
+        var count = 0
+        do {
+            let stream = try campaign.messages()
+            while let outcome = stream.next() {
+                switch outcome {
+                case .composed(let message):
+                    count += 1
+                    collector.add(message.warnings)
+                case .problems(let problems):
+                    if problems.contains(where: { $0.severity == .error }) { count += 1 }
+                    collector.add(problems)
+                }
+            }
+        } catch {
+            collector.add(error.diagnostics)
+        }
+        return collector.report(messageCount: count)
+    }
+}
+
+/// Gathers diagnostics, listing one that repeats in many messages once, with a count.
+struct DiagnosticCollector {
+    private var order: [CampaignDiagnostic] = []
+    private var counts: [CampaignDiagnostic: Int] = [:]
+
+    mutating func add(_ diagnostics: [CampaignDiagnostic]) {
+        for diagnostic in diagnostics {
+            if let count = counts[diagnostic] {
+                counts[diagnostic] = count + 1
+            } else {
+                counts[diagnostic] = 1
+                order.append(diagnostic)
+            }
+        }
+    }
+
+    func report(messageCount: Int) -> CheckReport {
+        let listed = order.map { diagnostic in
+            let count = counts[diagnostic] ?? 1
+            return count > 1 ? diagnostic.appending(" (in \(count) messages)") : diagnostic
+        }
+        return CheckReport(diagnostics: listed, messageCount: messageCount)
+    }
+}

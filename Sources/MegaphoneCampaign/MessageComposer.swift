@@ -1,0 +1,191 @@
+import Foundation
+import MegaphoneData
+import MegaphoneMail
+import MegaphoneTemplate
+import MegaphoneValue
+
+/// Turns one recipient row (and signer) into a message: renders the header values
+/// and bodies in strict mode, parses and checks the addresses, applies the
+/// DMARC-safe From, and writes the RFC 5322 bytes.
+struct MessageComposer {
+    let campaign: Campaign
+    let recipient: MessageStream.Recipient
+    let signer: Campaign.SignerRow?
+    let number: Int
+    let key: String
+
+    private var manifest: CampaignManifest { campaign.manifest }
+
+    private var frames: [Value] {
+        var message: [String: Value] = ["recipient": .object(recipient.fields.mapValues(Value.string))]
+        switch manifest.mode {
+        case .eachRecipient: break
+        case .eachSigner: if let signer { message["signer"] = signer.value }
+        case .joint: message["signers"] = .array(campaign.signers.map(\.value))
+        }
+        return [campaign.data, .object(message)]
+    }
+
+    func compose() -> MessageOutcome {
+        let frames = self.frames
+        let (letter, html) = campaign.letter(for: recipient.fields["language"])
+        var problems: [CampaignDiagnostic] = []
+        var values: [String: (value: String, header: LetterTemplate.HeaderTemplate)] = [:]
+        for header in letter.headers {
+            var buffer: [UInt8] = []
+            do {
+                try header.template.render(frames: frames, into: &buffer)
+            } catch {
+                problems += error.diagnostics.map(CampaignDiagnostic.init)
+                continue
+            }
+            let value = String(decoding: buffer, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            if value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {
+                problems += injection(header)
+                continue
+            }
+            values[header.name] = (value, header)
+        }
+        var text = ""
+        do { text = try letter.body.render(frames: frames) } catch { problems += error.diagnostics.map(CampaignDiagnostic.init) }
+        var htmlText: String? = nil
+        if let html {
+            do { htmlText = try html.render(frames: frames) } catch { problems += error.diagnostics.map(CampaignDiagnostic.init) }
+        }
+        guard problems.isEmpty else { return .problems(problems) }
+
+        func addresses(_ name: String) -> [Mailbox]? {
+            guard let (value, header) = values[name] else { return [] }
+            do {
+                return try Mailbox.parseList(value, allowUTF8: manifest.smtputf8)
+            } catch {
+                problems.append(addressProblem(error, header: header))
+                return nil
+            }
+        }
+        var to = addresses("To") ?? []
+        if values["To"] == nil { to = [recipient.mailbox] }
+        let cc = addresses("Cc") ?? []
+        let bcc = addresses("Bcc") ?? []
+        var replyTo = addresses("Reply-To") ?? []
+        var warnings: [CampaignDiagnostic] = []
+        var from = manifest.sender
+        if let fromList = addresses("From"), let (_, header) = values["From"] {
+            if fromList.count != 1 {
+                problems.append(location(header, "the From header must hold exactly one address, but it has \(fromList.count)"))
+            } else {
+                from = fromList[0]
+            }
+        } else if manifest.mode == .eachSigner, let signer {
+            if manifest.from == .signer, let own = signer.mailbox {
+                from = own
+            } else {
+                let name = (signer.fields["name"] ?? "").trimmingCharacters(in: .whitespaces)
+                let via = name.isEmpty ? manifest.sender.displayName : "\(name) via \(manifest.sender.displayName)"
+                if let display = try? Mailbox(displayName: via, address: manifest.sender.address) { from = display }
+                if values["Reply-To"] == nil, let own = signer.mailbox { replyTo = [own] }
+            }
+        }
+        if from.address.domain.lowercased() != manifest.sender.address.domain.lowercased() {
+            let place = values["From"].map { location($0.header, "", severity: .warning) }
+            warnings.append(CampaignDiagnostic(.warning, path: place?.path ?? manifest.path, line: place?.line, column: place?.column,
+                                               message: "the From address \(from.address) is not in the sender's domain (\(manifest.sender.address.domain)); receivers that check DMARC may reject or junk it",
+                                               sourceLine: place?.sourceLine))
+        }
+        if to.isEmpty, cc.isEmpty, bcc.isEmpty {
+            problems.append(CampaignDiagnostic(path: letter.path, line: values["To"]?.header.line,
+                                               message: "the message has no recipient: the To header is empty"))
+        }
+        guard problems.isEmpty else { return .problems(problems) }
+
+        var message = Message(from: from, to: to, subject: values["Subject"]?.value ?? "", date: campaign.date,
+                              messageID: Message.messageID(campaign: manifest.name, key: key, domain: manifest.sender.address.domain),
+                              text: text, envelopeFrom: manifest.bounce)
+        message.cc = cc
+        message.bcc = bcc
+        message.replyTo = replyTo
+        message.html = htmlText
+        message.attachments = campaign.attachments
+        message.extraHeaders = letter.headers.filter { $0.name.lowercased().hasPrefix("x-") }.compactMap { header in
+            values[header.name].map { Message.Header(name: header.name, value: $0.value) }
+        }
+        do {
+            let bytes = try MessageWriter.write(message)
+            return .composed(ComposedMessage(number: number, key: key, slug: Self.slug(recipient.mailbox.address.description),
+                                             message: message, bytes: bytes, recipientsPath: manifest.recipients,
+                                             recipientLine: recipient.line, warnings: warnings))
+        } catch {
+            return .problems([CampaignDiagnostic(path: letter.path, message: error.description)])
+        }
+    }
+
+    private func location(_ header: LetterTemplate.HeaderTemplate, _ message: String,
+                          severity: CampaignDiagnostic.Severity = .error) -> CampaignDiagnostic {
+        let line = header.template.path == "" ? nil : header.line
+        let sourceLine = (try? String(contentsOfFile: header.template.path, encoding: .utf8))?
+            .split(separator: "\n", omittingEmptySubsequences: false).dropFirst(header.line - 1).first.map {
+                $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+            }
+        return CampaignDiagnostic(severity, path: header.template.path, line: line, column: header.name.count + 3,
+                                  message: message, sourceLine: sourceLine)
+    }
+
+    /// The rows' fields that a header names and that hold the offending text.
+    private func fields(in header: LetterTemplate.HeaderTemplate, where matches: (String) -> Bool) -> [CampaignDiagnostic.Place] {
+        let names = header.template.referencedNames
+        var places: [CampaignDiagnostic.Place] = []
+        for (column, value) in recipient.fields.sorted(by: { $0.key < $1.key }) where names.contains("recipient.\(column)") && matches(value) {
+            places.append(.init(path: manifest.recipients, line: recipient.line, column: column))
+        }
+        if let signer, let path = manifest.signers {
+            for (column, value) in signer.fields.sorted(by: { $0.key < $1.key }) where names.contains("signer.\(column)") && matches(value) {
+                places.append(.init(path: path, line: signer.line, column: column))
+            }
+        }
+        return places
+    }
+
+    /// A header value that would hold a line break: name the row and column it came from.
+    private func injection(_ header: LetterTemplate.HeaderTemplate) -> [CampaignDiagnostic] {
+        let breaks: (String) -> Bool = { $0.unicodeScalars.contains { $0 == "\r" || $0 == "\n" || $0 == "\0" } }
+        let places = fields(in: header, where: breaks)
+        guard !places.isEmpty else {
+            return [location(header, "the \(header.name) header would contain a line break or NUL character from the data its tags name; a header holds one line: remove it from the data")]
+        }
+        return places.map { place in
+            CampaignDiagnostic(path: place.path, line: place.line, columnName: place.column,
+                               message: "this value has a line break or NUL character and would land in the \(header.name) header, where it could inject headers; remove it")
+        }
+    }
+
+    private func addressProblem(_ error: AddressError, header: LetterTemplate.HeaderTemplate) -> CampaignDiagnostic {
+        let places = fields(in: header) { $0.trimmingCharacters(in: .whitespaces) == error.text.trimmingCharacters(in: .whitespaces) }
+        if let place = places.first {
+            return CampaignDiagnostic(path: place.path, line: place.line, columnName: place.column, message: "\(error) (in the \(header.name) header)")
+        }
+        return location(header, "in the \(header.name) header, \(error)")
+    }
+
+    /// A file-name-safe form of an address: `ambassador-embassy-example-org`.
+    static func slug(_ text: String) -> String {
+        var result = ""
+        for scalar in text.lowercased().unicodeScalars {
+            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) {
+                result.unicodeScalars.append(scalar)
+            } else if !result.hasSuffix("-") {
+                result.append("-")
+            }
+        }
+        while result.hasSuffix("-") { result.removeLast() }
+        return String(result.prefix(60))
+    }
+}
+
+extension CampaignDiagnostic {
+    /// A row and column of a data file.
+    struct Place {
+        let path: String
+        let line: Int
+        let column: String
+    }
+}

@@ -1,0 +1,68 @@
+import MegaphoneCampaign
+import MegaphoneMail
+
+/// `megaphone preview`: prints one message exactly as it would be sent.
+enum PreviewCommand: Command {
+    static let spec = CommandSpec(
+        path: ["preview"],
+        abstract: "Print one message of a campaign as it would be sent.",
+        discussion: "The envelope (MAIL FROM and RCPT TO, which include Bcc) goes to standard error.",
+        arguments: [ArgumentSpec(name: "campaign", help: "The campaign file (JSON).")],
+        options: [
+            OptionSpec(name: "number", valueName: "n", help: "The message's number (default: 1)."),
+            OptionSpec(name: "to", valueName: "address", help: "The first message to this recipient instead."),
+        ])
+
+    static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
+        guard let path = arguments.positionals.first else { return .usage }
+        if arguments.value("number") != nil, arguments.value("to") != nil {
+            throw UsageError(message: "Give either --number or --to, not both", command: spec)
+        }
+        var wanted = 1
+        if let text = arguments.value("number") {
+            guard let number = Int(text), number >= 1 else {
+                throw UsageError(message: "--number takes a whole number from 1, not '\(text)'", command: spec)
+            }
+            wanted = number
+        }
+        var address: String? = nil
+        if let text = arguments.value("to") {
+            do { address = try EmailAddress(text).comparisonKey } catch {
+                throw UsageError(message: "--to: \(error)", command: spec)
+            }
+        }
+        let campaign = try CampaignCommands.open(path, console: console)
+        let stream = try campaign.messages()
+        while let outcome = stream.next() {
+            switch outcome {
+            case .composed(let composed):
+                let matches = address.map { wantedAddress in composed.message.envelopeRecipients.contains { $0.comparisonKey == wantedAddress } }
+                    ?? (composed.number == wanted)
+                guard matches else { continue }
+                for warning in composed.warnings { console.err("\(warning)\n") }
+                console.err("Message \(composed.number) · MAIL FROM:<\(composed.message.envelopeFrom)> · RCPT TO:"
+                            + composed.message.envelopeRecipients.map { "<\($0)>" }.joined(separator: ", ") + "\n")
+                console.out(bytes: composed.bytes)
+                return .success
+            case .problems(let problems):
+                let errors = problems.filter { $0.severity == .error }
+                if !errors.isEmpty, address == nil, stream.lastNumber == wanted {
+                    throw CampaignFailure(diagnostics: errors)
+                }
+            }
+        }
+        let what = address.map { "no message goes to \($0)" } ?? "the campaign has no message \(wanted)"
+        throw CommandFailure(message: "\(what); run 'megaphone check \(path)' to see every message", code: .dataError)
+    }
+}
+
+/// Helpers shared by the campaign commands.
+enum CampaignCommands {
+    /// Opens a campaign, printing its warnings; errors are thrown.
+    static func open(_ path: String, console: Console) throws -> Campaign {
+        let (campaign, problems) = Campaign.open(path)
+        guard let campaign else { throw CampaignFailure(diagnostics: problems) }
+        for warning in problems where warning.severity == .warning { console.err("\(warning)\n") }
+        return campaign
+    }
+}
