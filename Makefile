@@ -12,9 +12,14 @@ all: build
 build:
 	$(SWIFT) build
 
-# Render the sample protest letter with its sample data.
+# Check the sample embassy campaign, render it into a Maildir, and show its first letter.
 demo: build
-	$(BIN) template render templates/embassy-letter.txt --data templates/embassy-letter.sample.json
+	$(BIN) check campaigns/embassy-protest.json
+	rm -rf out/demo-maildir
+	$(BIN) render campaigns/embassy-protest.json --maildir out/demo-maildir
+	@echo "The letters are in out/demo-maildir/new (open it with any mail client, e.g. mutt -f out/demo-maildir)."
+	@echo "The first one, as it would be sent:"
+	$(BIN) preview campaigns/embassy-protest.json --number 1
 
 # Install what the tests need (only what is missing), then run the whole suite.
 # --verbose on the test run (not the build) reports each Mustache spec case by name.
