@@ -8,7 +8,7 @@ import Testing
                                   "--data", "templates/embassy-letter.sample.json"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr == "")
-        #expect(result.stdout.hasPrefix("Subject: Free Aliya Serikbayeva and reinstate the Karatobe oilfield strikers\n\nYour Excellency Mr Daniyar Akhmetov,\n"))
+        #expect(result.stdout.hasPrefix("Subject: Free Aliya Serikbayeva and reinstate the Karatobe oilfield strikers\nCc: Campaign Kazakhstan <campaign@example.org>\nX-Campaign: embassy-protest\n\nYour Excellency Mr Daniyar Akhmetov,\n"))
         #expect(result.stdout.contains("\n1. Release Aliya Serikbayeva at once and drop every charge against her.\n2. Reinstate"))
         #expect(result.stdout.contains("\nSIOBHÁN O'CONNELL\nUnite the Union, Leeds branch, Leeds\n"))
         #expect(result.stdout.contains("strike since 14 September 2026,"))

@@ -8,7 +8,8 @@ import Testing
         #expect(version.status == 0)
         let help = try CLI.run(["--help"])
         #expect(help.stdout.hasPrefix("OVERVIEW: "))
-        #expect(help.stdout.contains("\nSUBCOMMANDS:\n  template render "))
+        #expect(help.stdout.contains("\nSUBCOMMANDS:\n  check "))
+        #expect(help.stdout.contains("\n  template render         Render a template file with JSON data to standard output.\n"))
         #expect(try CLI.run([]).stdout == help.stdout)
     }
 
