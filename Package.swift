@@ -25,10 +25,18 @@ let package = Package(
             dependencies: ["MegaphoneValue", "MegaphoneData", "MegaphoneTemplate", "MegaphoneMail"],
             swiftSettings: settings
         ),
-        .target(name: "MegaphoneDelivery", dependencies: ["MegaphoneMail"], swiftSettings: settings),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "CCurlShims", dependencies: ["CCurl"]),
+        .target(name: "MegaphoneDelivery", dependencies: ["MegaphoneMail", "CCurl", "CCurlShims"], swiftSettings: settings),
+        .target(name: "MegaphoneLog", dependencies: ["MegaphoneValue"], swiftSettings: settings),
+        .target(
+            name: "MegaphoneSend",
+            dependencies: ["MegaphoneCampaign", "MegaphoneMail", "MegaphoneDelivery", "MegaphoneLog"],
+            swiftSettings: settings
+        ),
         .executableTarget(
             name: "megaphone",
-            dependencies: ["MegaphoneTemplate", "MegaphoneData", "MegaphoneValue", "MegaphoneMail", "MegaphoneCampaign", "MegaphoneDelivery"],
+            dependencies: ["MegaphoneTemplate", "MegaphoneData", "MegaphoneValue", "MegaphoneMail", "MegaphoneCampaign", "MegaphoneDelivery", "MegaphoneLog", "MegaphoneSend"],
             swiftSettings: settings
         ),
         .testTarget(

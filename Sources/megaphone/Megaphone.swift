@@ -13,6 +13,8 @@ struct Megaphone {
         CheckCommand.self,
         PreviewCommand.self,
         RenderCommand.self,
+        SendCommand.self,
+        LogCommand.self,
         TemplateRenderCommand.self,
     ]
 

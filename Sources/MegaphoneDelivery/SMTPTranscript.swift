@@ -1,0 +1,129 @@
+import CCurl
+import Foundation
+
+/// What libcurl's debug callback showed of one SMTP transfer: the commands sent
+/// (credentials never kept) with their replies, and the server's EHLO capabilities.
+final class SMTPTranscript {
+    struct Exchange {
+        /// The command's verb and argument (`RCPT TO:<a@example.org>`); `AUTH` without its payload.
+        let command: String
+        var reply: SMTPReply?
+    }
+
+    static let endOfData = "(end of data)"
+
+    private(set) var exchanges: [Exchange] = []
+    private(set) var greeting: SMTPReply?
+    private(set) var capabilities: [String] = []
+    private var pendingLines: [String] = []
+    private var partial = ""
+    private var lastReplyCode = 0
+
+    func reset() {
+        exchanges = []
+        greeting = nil
+        pendingLines = []
+        partial = ""
+    }
+
+    func commandSent(_ raw: String) {
+        for line in raw.split(separator: "\r\n", omittingEmptySubsequences: true).map(String.init) where !line.isEmpty {
+            let command: String
+            if lastReplyCode == 334 {
+                command = "(credentials)"          // an AUTH LOGIN / PLAIN continuation: never kept
+            } else if line.uppercased().hasPrefix("AUTH") {
+                command = String(line.split(separator: " ").prefix(2).joined(separator: " "))
+            } else {
+                command = String(line.prefix(300))
+            }
+            exchanges.append(Exchange(command: command, reply: nil))
+            lastReplyCode = 0
+        }
+    }
+
+    func replyReceived(_ raw: String) {
+        partial += raw
+        while let range = partial.range(of: "\r\n") ?? partial.range(of: "\n") {
+            let line = String(partial[..<range.lowerBound])
+            partial = String(partial[range.upperBound...])
+            pendingLines.append(line)
+            let isLast = line.count < 4 || line[line.index(line.startIndex, offsetBy: 3)] != "-"
+            guard isLast, let reply = SMTPReply(lines: pendingLines) else { continue }
+            if let index = exchanges.indices.last, exchanges[index].reply == nil {
+                exchanges[index].reply = reply
+                if exchanges[index].command.uppercased().hasPrefix("EHLO") {
+                    capabilities = pendingLines.dropFirst().map { String($0.dropFirst(4)).uppercased() }
+                }
+            } else if exchanges.isEmpty {
+                greeting = reply
+            } else {
+                // A reply with no command of its own: the one after the message's final dot.
+                exchanges.append(Exchange(command: Self.endOfData, reply: reply))
+            }
+            lastReplyCode = reply.code
+            pendingLines = []
+        }
+    }
+
+    /// The reply to the last command starting with `verb`.
+    func reply(to verb: String) -> SMTPReply? {
+        exchanges.last { $0.command.uppercased().hasPrefix(verb) }?.reply
+    }
+
+    var offersAuth: Bool { capabilities.contains { $0.hasPrefix("AUTH") } }
+
+    /// The last reply received, from any command.
+    var lastReply: SMTPReply? { exchanges.last { $0.reply != nil }?.reply ?? greeting }
+}
+
+/// libcurl's debug callback: a global, non-capturing function; the transcript
+/// travels in CURLOPT_DEBUGDATA.
+func smtpDebugCallback(_ handle: UnsafeMutableRawPointer, _ type: curl_infotype, _ data: UnsafeMutablePointer<CChar>,
+                       _ size: Int, _ context: UnsafeMutableRawPointer?) -> Int32 {
+    guard let context else { return 0 }
+    let transcript = Unmanaged<SMTPTranscript>.fromOpaque(context).takeUnretainedValue()
+    let text = String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self)
+    switch type {
+    case CURLINFO_HEADER_OUT: transcript.commandSent(text)
+    case CURLINFO_HEADER_IN: transcript.replyReceived(text)
+    default: break
+    }
+    return 0
+}
+
+/// The message being uploaded, read by libcurl through CURLOPT_READFUNCTION.
+final class UploadBuffer {
+    let bytes: [UInt8]
+    var offset = 0
+    /// True once libcurl has been handed the last byte: from then on the server may
+    /// have the whole message, so a failure is uncertain rather than safe to retry.
+    var finished = false
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+}
+
+func smtpReadCallback(_ buffer: UnsafeMutablePointer<CChar>, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+    guard let context else { return 0 }
+    let upload = Unmanaged<UploadBuffer>.fromOpaque(context).takeUnretainedValue()
+    let room = size * count
+    let remaining = upload.bytes.count - upload.offset
+    guard remaining > 0 else {
+        upload.finished = true
+        return 0
+    }
+    let length = min(room, remaining)
+    upload.bytes.withUnsafeBytes { source in
+        UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress! + upload.offset, byteCount: length)
+    }
+    upload.offset += length
+    if upload.offset == upload.bytes.count { upload.finished = true }
+    return length
+}
+
+/// CURLOPT_WRITEFUNCTION: SMTP replies to commands such as NOOP would otherwise be
+/// written to standard output; they are read from the transcript instead.
+func discardCallback(_ buffer: UnsafeMutablePointer<CChar>, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+    size * count
+}

@@ -1,0 +1,118 @@
+public import Foundation
+import MegaphoneValue
+
+/// The send log: an append-only JSON Lines file, one per campaign. Every record is
+/// written whole and synced to disk before `append` returns, so an `attempt` is
+/// durable before its message goes out and an outcome after the server's reply.
+public final class SendLog: @unchecked Sendable {
+    public let path: String
+    private let descriptor: Int32
+    private let lock = NSLock()
+
+    /// Opens (or creates) the log and reads what earlier runs recorded. A torn last
+    /// line (a power cut mid-write) is cut off with a warning; any other damage is an error.
+    public static func open(_ path: String) throws(LogError) -> (SendLog, LogHistory) {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
+            throw LogError(path: path, message: "the folder \(folder) does not exist")
+        }
+        let descriptor = Foundation.open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw LogError(path: path, message: "cannot open the send log: \(String(cString: strerror(errno)))")
+        }
+        let log = SendLog(path: path, descriptor: descriptor)
+        let history = try log.readHistory()
+        return (log, history)
+    }
+
+    private init(path: String, descriptor: Int32) {
+        self.path = path
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    private func readHistory() throws(LogError) -> LogHistory {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw LogError(path: path, message: "cannot read the send log")
+        }
+        let bytes = [UInt8](data)
+        var history = LogHistory()
+        var lineStart = 0
+        var lineNumber = 0
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == 10 {
+                lineNumber += 1
+                let line = Array(bytes[lineStart..<index])
+                if !line.isEmpty {
+                    guard let value = try? JSONParser.parse(line), let record = SendRecord(value) else {
+                        throw LogError(path: path, line: lineNumber,
+                                       message: "this line of the send log is not a send record; the log is damaged: keep a copy and remove or repair the line")
+                    }
+                    history.add(record)
+                }
+                lineStart = index + 1
+            }
+            index += 1
+        }
+        if lineStart < bytes.count {
+            // A record is written whole, newline last: a line without one was torn by a
+            // crash or power cut mid-write. Cut it off so new records start on a fresh line.
+            history.warnings.append("\(path):\(lineNumber + 1): warning: the last line was cut short (a crash or power cut while writing); it is ignored")
+            guard ftruncate(descriptor, off_t(lineStart)) == 0 else {
+                throw LogError(path: path, message: "cannot cut off the torn last line: \(String(cString: strerror(errno)))")
+            }
+        }
+        return history
+    }
+
+    /// Appends one record and syncs it to disk before returning.
+    public func append(_ record: SendRecord) throws(LogError) {
+        let line = record.jsonLine()
+        lock.lock()
+        defer { lock.unlock() }
+        try Self.writeAll(line, to: descriptor, path: path)
+        try Self.sync(descriptor, path: path)
+    }
+
+    /// Writes every byte, retrying on EINTR and short writes.
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(LogError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { buffer in
+                write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw LogError(path: path, message: "cannot write the send log: \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
+    }
+
+    /// fsync, retried on EINTR.
+    static func sync(_ descriptor: Int32, path: String) throws(LogError) {
+        while fsync(descriptor) != 0 {
+            if errno == EINTR { continue }
+            throw LogError(path: path, message: "cannot sync the send log to disk: \(String(cString: strerror(errno)))")
+        }
+    }
+}
+
+/// A send log that cannot be opened, read or written.
+public struct LogError: Error, Sendable, CustomStringConvertible {
+    public let path: String
+    public let line: Int?
+    public let message: String
+
+    public init(path: String, line: Int? = nil, message: String) {
+        self.path = path
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String { "\(path)\(line.map { ":\($0)" } ?? ""): error: \(message)" }
+}

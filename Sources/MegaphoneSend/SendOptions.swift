@@ -1,0 +1,94 @@
+public import Foundation
+public import MegaphoneDelivery
+
+/// How `send` delivers a campaign.
+public struct SendOptions: Sendable {
+    /// Where messages go.
+    public enum Target: Sendable {
+        /// A local Maildir: the safe default when no SMTP server is named.
+        case outbox(String)
+        case smtp(SMTPSettings)
+    }
+
+    public var target: Target
+    /// The send log (JSON Lines).
+    public var logPath: String
+    /// Workers, each with its own connection.
+    public var connections = 2
+    /// Send every message to this one address instead (a test run of a real campaign).
+    public var redirectTo: String?
+    public var rate: Rate?
+    public var perDomain: Rate?
+    public var retry = RetryPolicy()
+    /// Hold the run until this time (an embargo).
+    public var notBefore: Date?
+    /// Start no new message after this time.
+    public var notAfter: Date?
+    /// Send again messages whose earlier attempt has no outcome.
+    public var resendUncertain = false
+    /// Resume although the rendered messages differ from those in the log.
+    public var allowChanged = false
+
+    public init(target: Target, logPath: String) {
+        self.target = target
+        self.logPath = logPath
+    }
+
+    /// How the run is described in the log and on screen (no credentials).
+    public var transportDescription: String {
+        switch target {
+        case .outbox(let path): return "outbox \(path)"
+        case .smtp(let settings):
+            var text = settings.displayURL
+            if settings.insecure { text += " (--insecure: certificates not checked)" }
+            if !settings.isImplicitTLS, settings.startTLS == .never { text += " (no TLS)" }
+            return text
+        }
+    }
+}
+
+/// What a send run did, for the summary and the exit code.
+public struct SendSummary: Sendable {
+    /// Messages in the campaign.
+    public var total = 0
+    public var sent = 0
+    public var deferred = 0
+    public var failed = 0
+    /// Handed over with no reply in this run.
+    public var uncertain = 0
+    /// Skipped: sent by an earlier run.
+    public var alreadySent = 0
+    /// Skipped: failed permanently in an earlier run.
+    public var failedEarlier = 0
+    /// Skipped: attempted by an earlier run with no outcome (see `--resend-uncertain`).
+    public var uncertainEarlier: [String] = []
+    /// Not started: the run stopped (signal, fatal error, deadline) first.
+    public var notStarted = 0
+    /// Why the run stopped early, if it did.
+    public var stopReason: StopReason?
+    public var elapsed: Double = 0
+
+    public enum StopReason: Sendable {
+        case signal(Int32)
+        case fatal(DeliveryError)
+        case deadline
+    }
+}
+
+/// Why a send did not start: problems in the campaign, a changed campaign, a log problem.
+public enum SendRunError: Error, Sendable {
+    /// `check` found errors: nothing was sent and nothing connected.
+    case campaign([String], missingFile: Bool)
+    /// The rendered messages differ from those the log recorded.
+    case changed([String])
+    case log(String)
+    case delivery(DeliveryError)
+}
+
+/// What happens during a run, for progress displays.
+public enum SendEvent: Sendable {
+    case waiting(until: Date)
+    case started(toSend: Int, summary: SendSummary)
+    case progress(SendSummary)
+    case message(String)
+}

@@ -1,0 +1,282 @@
+import Foundation
+public import MegaphoneCampaign
+import MegaphoneDelivery
+import MegaphoneLog
+import MegaphoneMail
+
+/// Sends a campaign: checks every message first (a campaign with errors never
+/// connects), then for each message writes `attempt` to the send log, hands the
+/// message to a worker's connection, and writes the outcome. A resumed run skips
+/// what was sent and leaves alone what may have been.
+public final class SendRun: @unchecked Sendable {
+    let campaign: Campaign
+    let options: SendOptions
+    let events: @Sendable (SendEvent) -> Void
+    private let lock = NSLock()
+    private let wake = NSCondition()
+    private var summary = SendSummary()
+    private var stopReason: SendSummary.StopReason?
+
+    public init(campaign: Campaign, options: SendOptions, events: @escaping @Sendable (SendEvent) -> Void) {
+        self.campaign = campaign
+        self.options = options
+        self.events = events
+    }
+
+    /// Asks the run to stop: no new message starts; those in flight finish.
+    public func stop(signal: Int32) {
+        lock.lock()
+        if stopReason == nil { stopReason = .signal(signal) }
+        lock.unlock()
+        wake.broadcast()
+    }
+
+    private func stop(_ reason: SendSummary.StopReason) {
+        lock.lock()
+        if stopReason == nil { stopReason = reason }
+        lock.unlock()
+        wake.broadcast()
+    }
+
+    var isStopping: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopReason != nil
+    }
+
+    private func update(_ change: (inout SendSummary) -> Void) {
+        lock.lock()
+        change(&summary)
+        let copy = summary
+        lock.unlock()
+        events(.progress(copy))
+    }
+
+    /// The content fingerprint of a message: its bytes without the Date header, so a
+    /// re-render of the same message on another day has the same fingerprint.
+    static func fingerprint(_ bytes: [UInt8]) -> String {
+        var start = 0
+        if bytes.starts(with: Array("Date:".utf8)) {
+            while start + 1 < bytes.count, !(bytes[start] == 13 && bytes[start + 1] == 10) { start += 1 }
+            start += 2
+        }
+        return SHA256.hex(bytes[min(start, bytes.count)...])
+    }
+
+    enum Decision {
+        case send(attempts: Int)
+        case alreadySent
+        case failedEarlier
+        case uncertainEarlier
+    }
+
+    func decide(_ key: String, history: LogHistory) -> Decision {
+        guard let entry = history[key] else { return .send(attempts: 0) }
+        switch entry.state {
+        case .sent: return .alreadySent
+        case .failed: return .failedEarlier
+        case .attempt, .uncertain: return options.resendUncertain ? .send(attempts: entry.attempts) : .uncertainEarlier
+        case .deferred, .skipped, .run: return .send(attempts: entry.attempts)
+        }
+    }
+
+    public func run() throws(SendRunError) -> SendSummary {
+        let started = Date()
+        let (log, history) = try openLog()
+        for warning in history.warnings { events(.message(warning)) }
+
+        // Pass 1: every message renders, and the campaign matches what the log recorded.
+        var diagnostics: [CampaignDiagnostic] = []
+        var changed: [String] = []
+        var toSend = 0
+        let first: MessageStream
+        do { first = try campaign.messages() } catch { throw .campaign(error.diagnostics.map(\.description), missingFile: error.diagnostics.contains(where: \.isMissingFile)) }
+        while let outcome = first.next() {
+            switch outcome {
+            case .composed(let message):
+                summary.total += 1
+                if let entry = history[message.key], let hash = entry.hash, hash != Self.fingerprint(message.bytes) {
+                    changed.append("message \(message.number) (\(message.key)): \(entry.state.rawValue) in the log, and its text or recipients differ now")
+                }
+                switch decide(message.key, history: history) {
+                case .send: toSend += 1
+                case .alreadySent: summary.alreadySent += 1
+                case .failedEarlier: summary.failedEarlier += 1
+                case .uncertainEarlier: summary.uncertainEarlier.append("message \(message.number) (\(message.key)), Message-ID <\(message.message.messageID)>")
+                }
+            case .problems(let problems):
+                diagnostics += problems.filter { $0.severity == .error }
+            }
+        }
+        if !diagnostics.isEmpty {
+            var seen: Set<CampaignDiagnostic> = []
+            let unique = diagnostics.filter { seen.insert($0).inserted }
+            throw .campaign(unique.map(\.description), missingFile: unique.contains(where: \.isMissingFile))
+        }
+        if !changed.isEmpty, !options.allowChanged { throw .changed(changed) }
+
+        events(.started(toSend: toSend, summary: summary))
+        if toSend == 0 {
+            summary.elapsed = Date().timeIntervalSince(started)
+            return summary
+        }
+        if let notBefore = options.notBefore, notBefore > Date() {
+            events(.waiting(until: notBefore))
+            wake.lock()
+            while Date() < notBefore, !isStopping { _ = wake.wait(until: min(notBefore, Date().addingTimeInterval(1))) }
+            wake.unlock()
+        }
+        if isStopping {
+            summary.notStarted = toSend
+            return finish(started)
+        }
+        do {
+            try log.append(SendRecord(campaign: campaign.manifest.name, state: .run,
+                                      note: "transport \(options.transportDescription); connections \(options.connections)"
+                                        + (options.redirectTo.map { "; every message redirected to \($0)" } ?? "")))
+        } catch {
+            throw .log(error.description)
+        }
+
+        // Pass 2: workers send; this thread renders messages again and hands them out.
+        let queue = JobQueue(capacity: max(2, options.connections * 2))
+        let workerCount = max(1, options.connections)
+        let group = DispatchGroup()
+        let limiter = options.rate.map(RateLimiter.init)
+        let domainLimiter = options.perDomain.map(RateLimiter.init)
+        for index in 0..<workerCount {
+            group.enter()
+            let thread = Thread { [self] in
+                defer { group.leave() }
+                Worker(run: self, log: log, queue: queue, limiter: limiter, domainLimiter: domainLimiter, index: index).work()
+            }
+            thread.name = "megaphone-send-\(index)"
+            thread.start()
+        }
+        var submitted = 0
+        do {
+            let stream = try campaign.messages()
+            while let outcome = stream.next() {
+                guard case .composed(let message) = outcome else { continue }
+                guard case .send(let attempts) = decide(message.key, history: history) else { continue }
+                if isStopping { break }
+                if let notAfter = options.notAfter, Date() > notAfter {
+                    stop(.deadline)
+                    break
+                }
+                guard queue.put(Job(message: message, earlierAttempts: attempts)) else { break }
+                submitted += 1
+            }
+        } catch {}
+        queue.close()
+        group.wait()
+        lock.lock()
+        summary.notStarted = toSend - (summary.sent + summary.deferred + summary.failed + summary.uncertain)
+        lock.unlock()
+        return finish(started)
+    }
+
+    private func finish(_ started: Date) -> SendSummary {
+        lock.lock()
+        defer { lock.unlock() }
+        summary.stopReason = stopReason
+        summary.elapsed = Date().timeIntervalSince(started)
+        return summary
+    }
+
+    private func openLog() throws(SendRunError) -> (SendLog, LogHistory) {
+        do {
+            return try SendLog.open(options.logPath)
+        } catch {
+            throw .log(error.description)
+        }
+    }
+
+    func makeTransport() throws(DeliveryError) -> any Transport {
+        switch options.target {
+        case .outbox(let path): return try MaildirTransport(path: path)
+        case .smtp(let settings): return try SMTPConnection(settings: settings)
+        }
+    }
+
+    func record(_ outcome: Worker.Outcome) {
+        update { summary in
+            switch outcome {
+            case .sent: summary.sent += 1
+            case .deferred: summary.deferred += 1
+            case .failed: summary.failed += 1
+            case .uncertain: summary.uncertain += 1
+            case .notStarted: break
+            }
+        }
+    }
+
+    func fatal(_ error: DeliveryError) { stop(.fatal(error)) }
+
+    /// Sleeps up to `seconds`, waking early when the run stops. Returns false if stopping.
+    func pause(_ seconds: Double) -> Bool {
+        guard seconds > 0 else { return !isStopping }
+        let until = Date().addingTimeInterval(seconds)
+        wake.lock()
+        while Date() < until, !isStopping { _ = wake.wait(until: until) }
+        wake.unlock()
+        return !isStopping
+    }
+}
+
+/// One message handed to a worker.
+struct Job {
+    let message: ComposedMessage
+    let earlierAttempts: Int
+}
+
+/// A bounded queue between the rendering thread and the workers.
+final class JobQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [Job] = []
+    private var closed = false
+    private let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    /// Adds a job, waiting while the queue is full; false once closed.
+    func put(_ job: Job) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while jobs.count >= capacity, !closed { condition.wait() }
+        guard !closed else { return false }
+        jobs.append(job)
+        condition.broadcast()
+        return true
+    }
+
+    /// The next job, or nil when the queue is closed and empty.
+    func take() -> Job? {
+        condition.lock()
+        defer { condition.unlock() }
+        while jobs.isEmpty, !closed { condition.wait() }
+        guard !jobs.isEmpty else { return nil }
+        let job = jobs.removeFirst()
+        condition.broadcast()
+        return job
+    }
+
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Drops waiting jobs (the run is stopping) and returns how many there were.
+    func drain() -> Int {
+        condition.lock()
+        defer { condition.unlock() }
+        let count = jobs.count
+        jobs.removeAll()
+        condition.broadcast()
+        return count
+    }
+}

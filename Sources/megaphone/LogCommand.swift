@@ -1,0 +1,139 @@
+import Foundation
+import MegaphoneCampaign
+import MegaphoneData
+import MegaphoneLog
+import MegaphoneMail
+
+/// `megaphone log`: what the send log says, as a summary, JSON or a spreadsheet.
+enum LogCommand: Command {
+    static let spec = CommandSpec(
+        path: ["log"],
+        abstract: "Summarise a campaign's send log; list messages by state.",
+        discussion: """
+        --csv mirrors the recipients file, one row each, with the outcome in extra
+        columns, ready for a spreadsheet (cells starting with = + - @ are neutralised).
+        """,
+        arguments: [ArgumentSpec(name: "campaign", help: "The campaign file (JSON).")],
+        options: [
+            OptionSpec(name: "log", valueName: "file", help: "The send log (default: NAME.sendlog.jsonl beside the campaign)."),
+            OptionSpec(name: "state", valueName: "state", help: "Only messages in this state: sent, deferred, failed, uncertain, attempt."),
+            OptionSpec(name: "json", help: "One JSON object per message."),
+            OptionSpec(name: "csv", help: "The recipients file with each row's outcome."),
+        ])
+
+    static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
+        guard let path = arguments.positionals.first else { return .usage }
+        if arguments.flag("json"), arguments.flag("csv") { throw UsageError(message: "Give --json or --csv, not both", command: spec) }
+        var wanted: SendRecord.State? = nil
+        if let text = arguments.value("state") {
+            guard let state = SendRecord.State(rawValue: text), state != .run else {
+                throw UsageError(message: "--state takes sent, deferred, failed, uncertain, attempt or skipped, not '\(text)'", command: spec)
+            }
+            wanted = state
+        }
+        let logPath = arguments.value("log") ?? SendCommand.defaultLog(for: path, redirect: false)
+        guard FileManager.default.fileExists(atPath: logPath) else {
+            throw CommandFailure(message: "\(logPath): no send log yet; 'megaphone send \(path)' writes it", code: .noInput)
+        }
+        let history: LogHistory
+        do {
+            (_, history) = try SendLog.open(logPath)
+        } catch {
+            throw CommandFailure(message: error.description, code: .dataError)
+        }
+        for warning in history.warnings { console.err(warning + "\n") }
+        let entries = history.order.compactMap { history[$0] }.filter { entry in
+            guard let wanted else { return true }
+            return entry.state == wanted || (wanted == .attempt && entry.state == .uncertain) || (wanted == .uncertain && entry.state == .attempt)
+        }
+        if arguments.flag("json") {
+            console.out(entries.map { entry in
+                var record = entry.last
+                record.state = entry.state
+                record.attempt = entry.attempts
+                record.recipients = entry.recipients
+                record.number = entry.number
+                record.messageID = entry.messageID
+                record.hash = entry.hash
+                return String(decoding: record.jsonLine(), as: UTF8.self)
+            }.joined())
+            return .success
+        }
+        if arguments.flag("csv") {
+            let campaign = try CampaignCommands.open(path, console: console)
+            console.out(try csv(campaign: campaign, history: history, wanted: wanted))
+            return .success
+        }
+        var text = "Send log \(logPath): \(history.entries.count) message\(history.entries.count == 1 ? "" : "s"), \(history.runs.count) run\(history.runs.count == 1 ? "" : "s")\n"
+        let counts = history.counts
+        for state in [SendRecord.State.sent, .deferred, .failed, .attempt, .skipped] {
+            let name = state == .attempt ? "uncertain" : state.rawValue
+            text += "  \(name.padding(toLength: 12, withPad: " ", startingAt: 0))\(counts[state] ?? 0)\n"
+        }
+        for state in [SendRecord.State.failed, .deferred, .attempt, .uncertain, .skipped, .sent] {
+            let group = entries.filter { $0.state == state }
+            guard !group.isEmpty, wanted != nil || state != .sent else { continue }
+            text += "\n\(state == .attempt ? "uncertain (attempted, no outcome)" : state.rawValue):\n"
+            for entry in group {
+                let reply = [entry.last.replyCode.map(String.init), entry.last.enhancedCode, entry.last.replyText].compactMap { $0 }.joined(separator: " ")
+                let detail = [reply.isEmpty ? nil : reply, entry.last.note].compactMap { $0 }.joined(separator: "; ")
+                text += "  #\(entry.number.map(String.init) ?? "?") \(entry.key)\(detail.isEmpty ? "" : " — \(detail)")\n"
+            }
+        }
+        console.out(text)
+        return .success
+    }
+
+    /// A spreadsheet formula can run when a cell starts with one of these: prefix a quote.
+    static func neutralise(_ cell: String) -> String {
+        guard let first = cell.first, "=+-@\t\r".contains(first) else { return cell }
+        return "'" + cell
+    }
+
+    static func quote(_ cell: String) -> String {
+        let safe = neutralise(cell)
+        guard safe.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return safe }
+        return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    private static func csv(campaign: Campaign, history: LogHistory, wanted: SendRecord.State?) throws -> String {
+        let reader: CSVReader
+        do { reader = try CSVReader(path: campaign.manifest.recipients) } catch {
+            throw CampaignFailure(diagnostics: [CampaignDiagnostic(error)])
+        }
+        // Messages by recipient: in each-signer mode a row has one message per signer.
+        var byRecipient: [String: [LogHistory.Entry]] = [:]
+        for key in history.order {
+            guard let entry = history[key] else { continue }
+            let recipient = String(key.split(separator: " ").first ?? "")
+            byRecipient[recipient, default: []].append(entry)
+        }
+        var lines = [(reader.header + ["megaphone_state", "megaphone_messages", "megaphone_reply", "megaphone_time"]).map(quote).joined(separator: ",")]
+        while true {
+            let record: CSVRecord
+            do {
+                guard let next = try reader.next() else { break }
+                record = next
+            } catch { continue }
+            let fields = reader.object(record)
+            let key = (try? EmailAddress((fields["email"] ?? "").trimmingCharacters(in: .whitespaces)))?.comparisonKey ?? ""
+            let entries = byRecipient[key] ?? []
+            var states: [String: Int] = [:]
+            for entry in entries { states[entry.state == .attempt ? "uncertain" : entry.state.rawValue, default: 0] += 1 }
+            let state: String
+            if entries.isEmpty {
+                state = "not sent"
+            } else if states.count == 1, let only = states.keys.first {
+                state = only
+            } else {
+                state = states.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            }
+            if let wanted, !entries.contains(where: { $0.state == wanted }) { continue }
+            let last = entries.max { $0.last.time < $1.last.time }?.last
+            let reply = last.map { [$0.replyCode.map(String.init), $0.enhancedCode, $0.replyText].compactMap { $0 }.joined(separator: " ") } ?? ""
+            let time = last.map { ISO8601DateFormatter().string(from: $0.time) } ?? ""
+            lines.append((record.fields + [state, String(entries.count), reply, time]).map(quote).joined(separator: ","))
+        }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+}
