@@ -5,11 +5,16 @@ BIN := .build/debug/megaphone
 # Debian's python3-* packages install for /usr/bin/python3, which may not be the python3 on PATH.
 PYTHON := /usr/bin/python3
 
-.PHONY: all build demo test test-deps clean
+# What building needs (libcurl's headers), and what the tests need besides:
+# Python's email package (stdlib), aiosmtpd, Postfix and openssl for real servers.
+BUILD_DEPS := libcurl4-openssl-dev pkg-config
+TEST_DEPS := $(BUILD_DEPS) python3 python3-aiosmtpd postfix openssl
+
+.PHONY: all build demo test deps test-deps install-packages clean
 
 all: build
 
-build:
+build: deps
 	$(SWIFT) build
 
 # Check the sample embassy campaign, render it into a Maildir, and show its first letter.
@@ -27,14 +32,24 @@ test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --verbose 2>&1 | grep -v '^\[' ; exit $${PIPESTATUS[0]}
 
+deps:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(BUILD_DEPS)"
+
 test-deps:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(TEST_DEPS)"
+
+# Installs (with apt-get, as root or through sudo) whichever of $(PACKAGES) are missing.
+# Postfix is installed unconfigured: the tests run their own instance on loopback.
+install-packages:
 	@missing=""; \
-	for pkg in python3; do \
-	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; \
+	for pkg in $(PACKAGES); do \
+	  dpkg -s $$pkg 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$pkg"; \
 	done; \
 	if [ -n "$$missing" ]; then \
-	  echo "Installing test dependencies:$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  echo "Installing:$$missing"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  echo "postfix postfix/main_mailer_type select No configuration" | $$sudo debconf-set-selections 2>/dev/null || true; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
 clean:

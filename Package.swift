@@ -51,6 +51,11 @@ let package = Package(
             dependencies: ["MegaphoneCampaign", "MegaphoneMail", "MegaphoneTestSupport"],
             swiftSettings: settings
         ),
+        .testTarget(
+            name: "MegaphoneDeliveryTests",
+            dependencies: ["MegaphoneDelivery", "MegaphoneTestSupport"],
+            swiftSettings: settings
+        ),
         .testTarget(name: "MegaphoneDataTests", dependencies: ["MegaphoneData", "MegaphoneValue"], swiftSettings: settings),
         .target(name: "MegaphoneTestSupport", path: "Tests/MegaphoneTestSupport", swiftSettings: settings),
         .testTarget(

@@ -47,6 +47,8 @@ struct CurlTextOption {
     static let bearer = CurlTextOption(raw: CURLOPT_XOAUTH2_BEARER)
     /// The corresponding libcurl option is CURLOPT_CUSTOMREQUEST.
     static let customRequest = CurlTextOption(raw: CURLOPT_CUSTOMREQUEST)
+    /// The corresponding libcurl option is CURLOPT_LOGIN_OPTIONS.
+    static let loginOptions = CurlTextOption(raw: CURLOPT_LOGIN_OPTIONS)
     /// The corresponding libcurl option is CURLOPT_NETRC_FILE.
     static let netrcFile = CurlTextOption(raw: CURLOPT_NETRC_FILE)
 }

@@ -45,7 +45,11 @@ public final class SMTPConnection {
         if let caFile = settings.caFile { handle.set(.caInfo, caFile) }
         if let user = settings.user { handle.set(.userName, user) }
         if let password = settings.password { handle.set(.password, password) }
-        if let bearer = settings.bearer { handle.set(.bearer, bearer) }
+        if let bearer = settings.bearer {
+            handle.set(.bearer, bearer)
+            handle.set(.loginOptions, "AUTH=XOAUTH2")
+        }
+        if let options = settings.loginOptions { handle.set(.loginOptions, options) }
         handle.set(.connectTimeout, settings.connectTimeout)
         handle.set(.serverResponseTimeout, settings.responseTimeout)
         handle.set(.mailRecipientAllowFails, 1)
@@ -78,8 +82,19 @@ public final class SMTPConnection {
         }
     }
 
+    /// Connections the last transfer opened: 0 when it reused the open one.
+    public var connectionsOpenedByLastTransfer: Int { handle.connectionsOpened }
+
     /// Hands one message to the server: MAIL FROM `from`, RCPT TO each of `recipients`, DATA `bytes`.
     public func send(from: String, recipients: [String], bytes: [UInt8]) -> Result<SMTPResult, DeliveryError> {
+        // Defence in depth: addresses were checked upstream, but nothing with a line
+        // break, NUL, space or angle bracket may reach the wire as an SMTP argument.
+        let unsafe = ([from] + recipients).first { address in
+            address.isEmpty || address.unicodeScalars.contains { $0 == "\r" || $0 == "\n" || $0 == "\0" || $0 == " " || $0 == "<" || $0 == ">" }
+        }
+        if let unsafe {
+            return .success(.permanent(reply: nil, reason: "refused to send: the envelope address \(unsafe.debugDescription) is not a plain address"))
+        }
         transcript.reset()
         let upload = UploadBuffer(bytes)
         let list = CurlStringList(recipients.map { "<\($0)>" })
@@ -100,7 +115,9 @@ public final class SMTPConnection {
 
     /// Problems of ours or refusals of the whole run: they stop everything.
     private func classifyFatal(_ code: CURLcode) -> DeliveryError? {
-        if let auth = transcript.reply(to: "AUTH"), [530, 534, 535, 538].contains(auth.code) || auth.code >= 500 {
+        // The refusal answers the AUTH command or its credentials line, whichever came last.
+        if let auth = transcript.exchanges.first(where: { [530, 534, 535, 538].contains($0.reply?.code ?? 0) })?.reply
+            ?? transcript.reply(to: "AUTH").flatMap({ $0.code >= 500 ? $0 : nil }) {
             return DeliveryError(.configuration, "the server refused the login: \(auth); check the user name and password (or token)")
         }
         switch code {
@@ -148,11 +165,13 @@ public final class SMTPConnection {
             if let temporaryRefusal { return .success(.temporary(reply: temporaryRefusal, reason: "recipient refused for now")) }
             return .success(.permanent(reply: first.reply, reason: "every recipient was refused"))
         }
-        if let reply = transcript.lastReply, reply.code >= 400 {
+        if let reply = transcript.exchanges.last(where: { ($0.reply?.code ?? 0) >= 400 })?.reply ?? transcript.greeting.flatMap({ $0.code >= 400 ? $0 : nil }) {
             if reply.code >= 500 { return .success(.permanent(reply: reply, reason: describe(code))) }
             return .success(.temporary(reply: reply, reason: describe(code)))
         }
         let dataAccepted = transcript.reply(to: "DATA")?.code == 354
+        // Failing while the message was still being written means the server cannot
+        // have the final dot; once every byte was handed over, it may have it all.
         if upload.finished, dataAccepted {
             return .success(.uncertain(reason: "the whole message was sent but no reply came: \(describe(code))"))
         }

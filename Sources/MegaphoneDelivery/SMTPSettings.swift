@@ -21,6 +21,8 @@ public struct SMTPSettings: Sendable {
     public var password: String?
     /// An OAuth 2 bearer token for XOAUTH2.
     public var bearer: String?
+    /// libcurl's login options, such as `AUTH=LOGIN` to choose the mechanism.
+    public var loginOptions: String?
     /// Seconds to wait for the TCP and TLS handshake.
     public var connectTimeout = 60
     /// Seconds to wait for each reply; RFC 5321 §4.5.3.2 allows 10 minutes after the

@@ -25,6 +25,7 @@ import asyncio
 import base64
 import json
 import os
+import signal
 import socket
 import ssl
 import sys
@@ -101,7 +102,7 @@ class Handler:
             "rcpt_tos": envelope.rcpt_tos,
             "data": base64.b64encode(envelope.original_content or envelope.content).decode(),
             "auth": getattr(session, "authenticated", False),
-            "tls": session.ssl is not None,
+            "tls": server.transport.get_extra_info("ssl_object") is not None,
         }
         path = os.path.join(self.store, f"{number:06d}.json")
         with open(path + ".tmp", "w") as f:
@@ -157,6 +158,8 @@ async def raw_server(port, greeting):
 
 
 def main():
+    # A parent may pass SIGTERM down ignored; this server must always be stoppable.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     parser = argparse.ArgumentParser()
     parser.add_argument("--store", required=True)
     parser.add_argument("--port", type=int, default=0)
@@ -190,14 +193,23 @@ def main():
 
         def authenticator(server, session, envelope, mechanism, auth_data):
             ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user and auth_data.password.decode() == password
-            return AuthResult(success=ok)
+            # handled=False makes aiosmtpd answer 535 itself on failure (its default is True: silence).
+            return AuthResult(success=ok, handled=False)
 
         kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=bool(options.starttls))
     controller = FaultyController(Handler(options.store, faults), faults, hostname="127.0.0.1", port=port,
                                   server_hostname="megaphone-test", **kwargs)
     if options.smtps:
-        # The controller's readiness probe speaks plain text; with implicit TLS, skip it.
-        controller._trigger_server = lambda: None
+        # The controller's readiness probe speaks plain text; with implicit TLS, probe over TLS.
+        def trigger():
+            context = ssl.create_default_context()
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+                with context.wrap_socket(raw) as tls:
+                    tls.recv(1024)
+
+        controller._trigger_server = trigger
     controller.start()
     print(f"READY {port}", flush=True)
     try:
