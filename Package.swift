@@ -56,6 +56,12 @@ let package = Package(
             dependencies: ["MegaphoneDelivery", "MegaphoneTestSupport"],
             swiftSettings: settings
         ),
+        .testTarget(
+            name: "MegaphoneSendTests",
+            dependencies: ["MegaphoneSend", "MegaphoneCampaign", "MegaphoneDelivery", "MegaphoneLog", "MegaphoneTestSupport", "megaphone"],
+            swiftSettings: settings
+        ),
+        .testTarget(name: "MegaphoneLogTests", dependencies: ["MegaphoneLog"], swiftSettings: settings),
         .testTarget(name: "MegaphoneDataTests", dependencies: ["MegaphoneData", "MegaphoneValue"], swiftSettings: settings),
         .target(name: "MegaphoneTestSupport", path: "Tests/MegaphoneTestSupport", swiftSettings: settings),
         .testTarget(

@@ -20,4 +20,8 @@ enum ExitCode: Int32 {
     case temporaryFailure = 75
     /// EX_CONFIG: the configuration is wrong.
     case config = 78
+    /// Stopped by SIGINT (128 + 2), as shells report it.
+    case interrupted = 130
+    /// Stopped by SIGTERM (128 + 15).
+    case terminated = 143
 }

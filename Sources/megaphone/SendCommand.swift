@@ -91,7 +91,7 @@ enum SendCommand: Command {
             console.err("megaphone: stopped: \(error.message)\n")
             return error.kind == .configuration ? .config : .unavailable
         case .signal(let number)?:
-            return ExitCode(rawValue: 128 + number) ?? .failure
+            return number == SIGTERM ? .terminated : .interrupted
         default:
             break
         }

@@ -44,7 +44,9 @@ class Faults:
         for spec in specs:
             name, _, arg = spec.partition(":")
             self.args.setdefault(name, []).append(arg)
-            if arg.isdigit():
+            if name == "stall-after-data":
+                self.counts[name] = 1          # its argument is seconds; it stalls once
+            elif arg.isdigit():
                 self.counts[name] = int(arg)
 
     def has(self, name):
@@ -109,6 +111,7 @@ class Handler:
             json.dump(record, f)
         os.rename(path + ".tmp", path)
         if self.faults.take("stall-after-data"):
+            # Stored first: the server has the message, but the client hears nothing.
             await asyncio.sleep(float(self.faults.args["stall-after-data"][0]))
         return f"250 2.0.0 Ok: queued as Q{number:06d}"
 

@@ -1,0 +1,73 @@
+import Foundation
+import MegaphoneLog
+import Testing
+
+@Suite struct SendLogTests {
+    private func temporaryLog() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("megaphone-\(UUID().uuidString).sendlog.jsonl").path
+    }
+
+    @Test func recordsRoundTripAndFoldIntoHistory() throws {
+        let path = temporaryLog()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (log, empty) = try SendLog.open(path)
+        #expect(empty.entries.isEmpty)
+        var attempt = SendRecord(campaign: "c", state: .attempt, key: "a@example.org", number: 1, messageID: "m1@example.org",
+                                 recipients: ["a@example.org"], attempt: 1, hash: "abc")
+        try log.append(attempt)
+        var sent = attempt
+        sent.state = .sent
+        sent.replyCode = 250
+        sent.enhancedCode = "2.0.0"
+        sent.replyText = "Ok: queued as \"Q1\"\nwith a line break"
+        try log.append(sent)
+        attempt.key = "b@example.org"
+        attempt.number = 2
+        try log.append(attempt)
+        let (_, history) = try SendLog.open(path)
+        #expect(history["a@example.org"]?.state == .sent)
+        #expect(history["a@example.org"]?.last.replyText == "Ok: queued as \"Q1\"\nwith a line break")
+        #expect(history["b@example.org"]?.isUncertain == true)
+        #expect(history.order == ["a@example.org", "b@example.org"])
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[1].contains(#""state":"sent""#) && lines[1].contains(#""reply":{"code":250,"enhanced":"2.0.0","text":"Ok: queued as \"Q1\"\nwith a line break"}"#))
+    }
+
+    @Test func tornLastLineIsCutOffWithAWarning() throws {
+        let path = temporaryLog()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (log, _) = try SendLog.open(path)
+        try log.append(SendRecord(campaign: "c", state: .sent, key: "a@example.org", number: 1))
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(#"{"time":"2026-11-27T10:00:00Z","campaign":"c","sta"#.utf8))
+        try handle.close()
+        let (reopened, history) = try SendLog.open(path)
+        #expect(history.warnings.count == 1)
+        #expect(history.warnings.first?.contains(":2: warning: the last line was cut short") == true)
+        #expect(history["a@example.org"]?.state == .sent)
+        try reopened.append(SendRecord(campaign: "c", state: .attempt, key: "b@example.org", number: 2))
+        let (_, again) = try SendLog.open(path)
+        #expect(again.warnings.isEmpty)
+        #expect(again.entries.count == 2)
+    }
+
+    @Test func damageInTheMiddleIsAnError() throws {
+        let path = temporaryLog()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "{\"time\":\"2026-11-27T10:00:00Z\",\"campaign\":\"c\",\"state\":\"sent\",\"key\":\"a\"}\nnot json\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let error = #expect(throws: LogError.self) { try SendLog.open(path) }
+        #expect(error?.line == 2)
+    }
+
+    @Test func sentStaysSent() throws {
+        let path = temporaryLog()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (log, _) = try SendLog.open(path)
+        try log.append(SendRecord(campaign: "c", state: .sent, key: "a"))
+        try log.append(SendRecord(campaign: "c", state: .attempt, key: "a"))
+        let (_, history) = try SendLog.open(path)
+        #expect(history["a"]?.state == .sent)
+    }
+}
