@@ -17,14 +17,14 @@ all: build
 build: deps
 	$(SWIFT) build
 
-# Check the sample embassy campaign, render it into a Maildir, and show its first letter.
+# Check the sample embassy campaign, send it into the local outbox (nothing leaves
+# this machine: no --smtp), and show the send log's summary.
 demo: build
 	$(BIN) check campaigns/embassy-protest.json
-	rm -rf out/demo-maildir
-	$(BIN) render campaigns/embassy-protest.json --maildir out/demo-maildir
-	@echo "The letters are in out/demo-maildir/new (open it with any mail client, e.g. mutt -f out/demo-maildir)."
-	@echo "The first one, as it would be sent:"
-	$(BIN) preview campaigns/embassy-protest.json --number 1
+	rm -rf campaigns/outbox campaigns/embassy-protest.sendlog.jsonl
+	$(BIN) send campaigns/embassy-protest.json
+	$(BIN) log campaigns/embassy-protest.json
+	@echo "The letters are in campaigns/outbox/new (a Maildir: open it with any mail client, e.g. mutt -f campaigns/outbox)."
 
 # Install what the tests need (only what is missing), then run the whole suite.
 # --verbose on the test run (not the build) reports each Mustache spec case by name.
