@@ -31,3 +31,11 @@ CURLoption ccurl_option_mail_rcpt_allowfails(void) {
     return CURLOPT_MAIL_RCPT_ALLLOWFAILS;
 #endif
 }
+
+curl_infotype ccurl_infotype_header_in(void) {
+    return CURLINFO_HEADER_IN;
+}
+
+curl_infotype ccurl_infotype_header_out(void) {
+    return CURLINFO_HEADER_OUT;
+}

@@ -1,4 +1,5 @@
 import CCurl
+import CCurlShims
 import Foundation
 
 /// What libcurl's debug callback showed of one SMTP transfer: the commands sent
@@ -83,10 +84,10 @@ func smtpDebugCallback(_ handle: UnsafeMutableRawPointer, _ type: curl_infotype,
     guard let context else { return 0 }
     let transcript = Unmanaged<SMTPTranscript>.fromOpaque(context).takeUnretainedValue()
     let text = String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self)
-    switch type {
-    case CURLINFO_HEADER_OUT: transcript.commandSent(text)
-    case CURLINFO_HEADER_IN: transcript.replyReceived(text)
-    default: break
+    if type == ccurl_infotype_header_out() {
+        transcript.commandSent(text)
+    } else if type == ccurl_infotype_header_in() {
+        transcript.replyReceived(text)
     }
     return 0
 }

@@ -15,6 +15,11 @@ CURLcode ccurl_easy_setopt_data_callback(CURL *_Nonnull handle, CURLoption optio
 CURLcode ccurl_easy_setopt_debug_callback(CURL *_Nonnull handle, ccurl_debug_callback _Nullable callback);
 CURLcode ccurl_easy_getinfo_long(CURL *_Nonnull handle, CURLINFO info, long *_Nonnull value);
 
+/// CURLINFO_HEADER_IN and CURLINFO_HEADER_OUT (curl_infotype), as functions: Swift's
+/// import of these enum constants is not reliable across clean and incremental builds.
+curl_infotype ccurl_infotype_header_in(void);
+curl_infotype ccurl_infotype_header_out(void);
+
 /// CURLOPT_MAIL_RCPT_ALLOWFAILS, spelled CURLOPT_MAIL_RCPT_ALLLOWFAILS before curl 8.2.
 CURLoption ccurl_option_mail_rcpt_allowfails(void);
 
