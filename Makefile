@@ -10,7 +10,7 @@ PYTHON := /usr/bin/python3
 BUILD_DEPS := libcurl4-openssl-dev pkg-config
 TEST_DEPS := $(BUILD_DEPS) python3 python3-aiosmtpd postfix openssl
 
-.PHONY: all build demo test deps test-deps install-packages clean
+.PHONY: all build demo test deps test-deps install-packages bench clean
 
 all: build
 
@@ -51,6 +51,10 @@ install-packages:
 	  echo "postfix postfix/main_mailer_type select No configuration" | $$sudo debconf-set-selections 2>/dev/null || true; \
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+
+# Benchmarks against the tools people would use instead (run on demand, never in make test).
+bench:
+	bash bench/run.sh
 
 clean:
 	rm -rf .build

@@ -1,0 +1,95 @@
+// Renders the benchmark letter once per CSV row with one engine and writes every
+// letter to standard output (the harness sends it to /dev/null, or to a file once
+// to check that all engines produce the same bytes).
+//   render-bench ENGINE TEMPLATE-FOLDER ROWS.csv
+// ENGINE: megaphone | megaphone-filters | swift-mustache | stencil
+import Foundation
+import MegaphoneTemplate
+import MegaphoneValue
+import Mustache
+import Stencil
+
+let arguments = CommandLine.arguments
+guard arguments.count == 4 else {
+    FileHandle.standardError.write(Data("usage: render-bench ENGINE TEMPLATE-FOLDER ROWS.csv\n".utf8))
+    exit(64)
+}
+let engine = arguments[1], folder = arguments[2], csvPath = arguments[3]
+
+func read(_ path: String) -> String {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        FileHandle.standardError.write(Data("cannot read \(path)\n".utf8))
+        exit(66)
+    }
+    return text
+}
+
+// The generated CSV has no quoted fields: split on commas.
+let lines = read(csvPath).split(separator: "\n")
+let header = lines[0].split(separator: ",").map(String.init)
+let rows: [[String: String]] = lines.dropFirst().map { line in
+    Dictionary(uniqueKeysWithValues: zip(header, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
+}
+let shared = try JSONParser.parse(read("\(folder)/data.json"))
+
+var output = [UInt8]()
+output.reserveCapacity(1 << 22)
+let stdout = FileHandle.standardOutput
+func flushIfFull() {
+    if output.count > 1 << 21 {
+        stdout.write(Data(output))
+        output.removeAll(keepingCapacity: true)
+    }
+}
+
+func plainDemands() -> [[String: String]] {
+    guard case .array(let items)? = shared["demands"] else { return [] }
+    return items.compactMap { item in
+        guard case .string(let number)? = item["number"], case .string(let text)? = item["text"] else { return nil }
+        return ["number": number, "text": text]
+    }
+}
+
+switch engine {
+case "megaphone", "megaphone-filters":
+    let file = engine == "megaphone" ? "letter.mustache" : "letter-filters.mustache"
+    let template = try Template(source: read("\(folder)/\(file)"), path: file)
+    for row in rows {
+        let frame = Value.object(["recipient": .object(row.mapValues(Value.string)), "signer": .object(row.mapValues(Value.string))])
+        try template.render(frames: [shared, frame], into: &output)
+        flushIfFull()
+    }
+case "swift-mustache":
+    let template = try MustacheTemplate(string: read("\(folder)/letter.mustache"))
+    let demands = plainDemands()
+    var base: [String: Any] = ["demands": demands]
+    if case .object(let members) = shared {
+        for (key, value) in members where key != "demands" { base[key] = value.scalarText ?? "" }
+    }
+    for row in rows {
+        var context = base
+        context["recipient"] = row
+        context["signer"] = row
+        output.append(contentsOf: template.render(context).utf8)
+        flushIfFull()
+    }
+case "stencil":
+    let environment = Environment()
+    let template = try environment.templateClass.init(templateString: read("\(folder)/letter.stencil"), environment: environment)
+    let demands = plainDemands()
+    var base: [String: Any] = ["demands": demands]
+    if case .object(let members) = shared {
+        for (key, value) in members where key != "demands" { base[key] = value.scalarText ?? "" }
+    }
+    for row in rows {
+        var context = base
+        context["recipient"] = row
+        context["signer"] = row
+        output.append(contentsOf: try template.render(context).utf8)
+        flushIfFull()
+    }
+default:
+    FileHandle.standardError.write(Data("unknown engine \(engine)\n".utf8))
+    exit(64)
+}
+stdout.write(Data(output))
