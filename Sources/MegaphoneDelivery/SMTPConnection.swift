@@ -86,7 +86,8 @@ public final class SMTPConnection {
     public var connectionsOpenedByLastTransfer: Int { handle.connectionsOpened }
 
     /// Hands one message to the server: MAIL FROM `from`, RCPT TO each of `recipients`, DATA `bytes`.
-    public func send(from: String, recipients: [String], bytes: [UInt8]) -> Result<SMTPResult, DeliveryError> {
+    public func send(from: String, recipients: [String], bytes: [UInt8],
+                     beforeFinalDot: @escaping () -> Bool = { true }) -> Result<SMTPResult, DeliveryError> {
         // Defence in depth: addresses were checked upstream, but nothing with a line
         // break, NUL, space or angle bracket may reach the wire as an SMTP argument.
         let unsafe = ([from] + recipients).first { address in
@@ -96,7 +97,7 @@ public final class SMTPConnection {
             return .success(.permanent(reply: nil, reason: "refused to send: the envelope address \(unsafe.debugDescription) is not a plain address"))
         }
         transcript.reset()
-        let upload = UploadBuffer(bytes)
+        let upload = UploadBuffer(bytes, beforeEnd: beforeFinalDot)
         let list = CurlStringList(recipients.map { "<\($0)>" })
         handle.set(.mailFrom, "<\(from)>")
         handle.setRecipients(list)
@@ -148,6 +149,9 @@ public final class SMTPConnection {
 
     private func classify(_ code: CURLcode, upload: UploadBuffer, recipients: [String]) -> Result<SMTPResult, DeliveryError> {
         if let fatal = classifyFatal(code) { return .failure(fatal) }
+        if upload.abandoned {
+            return .success(.temporary(reply: nil, reason: "abandoned before the final dot"))
+        }
         var refused: [SMTPResult.Refusal] = []
         var temporaryRefusal: SMTPReply? = nil
         for exchange in transcript.exchanges where exchange.command.uppercased().hasPrefix("RCPT TO:") {

@@ -99,11 +99,19 @@ final class UploadBuffer {
     /// True once libcurl has been handed the last byte: from then on the server may
     /// have the whole message, so a failure is uncertain rather than safe to retry.
     var finished = false
+    /// Runs before the end of the message is reported (after which libcurl sends the
+    /// final dot); false aborts the transfer so the message is never committed.
+    let beforeEnd: () -> Bool
+    var abandoned = false
 
-    init(_ bytes: [UInt8]) {
+    init(_ bytes: [UInt8], beforeEnd: @escaping () -> Bool) {
         self.bytes = bytes
+        self.beforeEnd = beforeEnd
     }
 }
+
+/// CURL_READFUNC_ABORT: stops the transfer from a read callback.
+let readFunctionAbort = 0x10000000
 
 func smtpReadCallback(_ buffer: UnsafeMutablePointer<CChar>, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
     guard let context else { return 0 }
@@ -115,11 +123,19 @@ func smtpReadCallback(_ buffer: UnsafeMutablePointer<CChar>, _ size: Int, _ coun
         return 0
     }
     let length = min(room, remaining)
+    if upload.offset + length == upload.bytes.count, !upload.finished {
+        // The last bytes, after which libcurl sends the final dot that commits the
+        // message: the caller's check (the send log's attempt on disk) comes first.
+        guard upload.beforeEnd() else {
+            upload.abandoned = true
+            return readFunctionAbort
+        }
+        upload.finished = true
+    }
     upload.bytes.withUnsafeBytes { source in
         UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress! + upload.offset, byteCount: length)
     }
     upload.offset += length
-    if upload.offset == upload.bytes.count { upload.finished = true }
     return length
 }
 

@@ -3,15 +3,20 @@
 public protocol Transport: AnyObject {
     /// Checks that delivery can work at all (connects, TLS, login) before any message.
     func prepare() throws(DeliveryError)
-    /// Hands one message over. A `DeliveryError` stops the whole run.
-    func deliver(from: String, recipients: [String], bytes: [UInt8]) -> Result<SMTPResult, DeliveryError>
+    /// Hands one message over. `beforeFinalDot` runs once the whole message is with
+    /// the server but before the end-of-data mark that commits it (the send log's
+    /// `attempt` must be on disk by then); returning false abandons the message
+    /// before it can be delivered. A `DeliveryError` stops the whole run.
+    func deliver(from: String, recipients: [String], bytes: [UInt8],
+                 beforeFinalDot: @escaping () -> Bool) -> Result<SMTPResult, DeliveryError>
 }
 
 extension SMTPConnection: Transport {
     public func prepare() throws(DeliveryError) { try verify() }
 
-    public func deliver(from: String, recipients: [String], bytes: [UInt8]) -> Result<SMTPResult, DeliveryError> {
-        send(from: from, recipients: recipients, bytes: bytes)
+    public func deliver(from: String, recipients: [String], bytes: [UInt8],
+                        beforeFinalDot: @escaping () -> Bool) -> Result<SMTPResult, DeliveryError> {
+        send(from: from, recipients: recipients, bytes: bytes, beforeFinalDot: beforeFinalDot)
     }
 }
 
@@ -32,7 +37,11 @@ public final class MaildirTransport: Transport {
 
     public func prepare() throws(DeliveryError) {}
 
-    public func deliver(from: String, recipients: [String], bytes: [UInt8]) -> Result<SMTPResult, DeliveryError> {
+    public func deliver(from: String, recipients: [String], bytes: [UInt8],
+                        beforeFinalDot: @escaping () -> Bool) -> Result<SMTPResult, DeliveryError> {
+        guard beforeFinalDot() else {
+            return .success(.temporary(reply: nil, reason: "abandoned before delivery"))
+        }
         count += 1
         let envelope = "Return-Path: <\(from)>\r\nX-Envelope-To: \(recipients.joined(separator: ", "))\r\n"
         do {

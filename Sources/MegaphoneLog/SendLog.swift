@@ -1,13 +1,21 @@
 public import Foundation
 import MegaphoneValue
 
-/// The send log: an append-only JSON Lines file, one per campaign. Every record is
-/// written whole and synced to disk before `append` returns, so an `attempt` is
-/// durable before its message goes out and an outcome after the server's reply.
+/// The send log: an append-only JSON Lines file, one per campaign. Records are
+/// written whole; `append` returns once its record is synced to disk. Senders that
+/// want speed use group commit: `submit` returns a ticket at once, a background
+/// thread syncs everything written so far with one fsync, and `waitDurable(ticket)`
+/// blocks until that record is on disk — so one fsync covers the records of every
+/// worker written since the last, and the guarantee is the same.
 public final class SendLog: @unchecked Sendable {
     public let path: String
     private let descriptor: Int32
-    private let lock = NSLock()
+    private let condition = NSCondition()
+    private var written: UInt64 = 0
+    private var synced: UInt64 = 0
+    private var syncError: LogError?
+    private var syncerStarted = false
+    private var closing = false
 
     /// Opens (or creates) the log and reads what earlier runs recorded. A torn last
     /// line (a power cut mid-write) is cut off with a warning; any other damage is an error.
@@ -31,7 +39,8 @@ public final class SendLog: @unchecked Sendable {
     }
 
     deinit {
-        close(descriptor)
+        close()
+        Foundation.close(descriptor)
     }
 
     private func readHistory() throws(LogError) -> LogHistory {
@@ -69,13 +78,77 @@ public final class SendLog: @unchecked Sendable {
         return history
     }
 
-    /// Appends one record and syncs it to disk before returning.
+    /// A record's place in the log, to wait for its durability.
+    public struct Ticket: Sendable {
+        let sequence: UInt64
+    }
+
+    /// Appends one record and returns once it is synced to disk.
     public func append(_ record: SendRecord) throws(LogError) {
+        try waitDurable(try submit(record))
+    }
+
+    /// Appends one record whole (one write) and returns at once; the background
+    /// syncer makes it durable. Use `waitDurable` before relying on it.
+    public func submit(_ record: SendRecord) throws(LogError) -> Ticket {
         let line = record.jsonLine()
-        lock.lock()
-        defer { lock.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
+        if let syncError { throw syncError }
         try Self.writeAll(line, to: descriptor, path: path)
-        try Self.sync(descriptor, path: path)
+        written += 1
+        if !syncerStarted {
+            syncerStarted = true
+            let thread = Thread { [weak self] in self?.syncLoop() }
+            thread.name = "megaphone-log-sync"
+            thread.start()
+        }
+        condition.broadcast()
+        return Ticket(sequence: written)
+    }
+
+    /// Blocks until the record behind `ticket` (and every one before it) is on disk.
+    public func waitDurable(_ ticket: Ticket) throws(LogError) {
+        condition.lock()
+        defer { condition.unlock() }
+        while synced < ticket.sequence {
+            if let syncError { throw syncError }
+            condition.wait()
+        }
+    }
+
+    /// Syncs what is written and stops the background syncer.
+    public func close() {
+        condition.lock()
+        closing = true
+        condition.broadcast()
+        let target = written
+        while syncerStarted, synced < target, syncError == nil { condition.wait() }
+        condition.unlock()
+    }
+
+    /// One fsync covers every record written since the last: group commit.
+    private func syncLoop() {
+        condition.lock()
+        while true {
+            while synced == written, !closing { condition.wait() }
+            if synced == written, closing { break }
+            let target = written
+            condition.unlock()
+            var failure: LogError? = nil
+            do { try Self.sync(descriptor, path: path) } catch { failure = error }
+            condition.lock()
+            if let failure {
+                syncError = failure
+                condition.broadcast()
+                break
+            }
+            synced = target
+            condition.broadcast()
+        }
+        syncerStarted = false
+        condition.broadcast()
+        condition.unlock()
     }
 
     /// Writes every byte, retrying on EINTR and short writes.

@@ -170,6 +170,8 @@ public final class SendRun: @unchecked Sendable {
         } catch {}
         queue.close()
         group.wait()
+        // Outcomes are committed in groups; the last group is synced before the summary.
+        log.close()
         lock.lock()
         summary.notStarted = toSend - (summary.sent + summary.deferred + summary.failed + summary.uncertain)
         lock.unlock()

@@ -38,7 +38,10 @@ struct Worker {
         }
     }
 
-    private func record(_ base: SendRecord, _ state: SendRecord.State, attempt: Int, reply: SMTPReply? = nil, note: String? = nil) throws(LogError) {
+    /// Writes a record without waiting for the disk: the syncer commits it with the
+    /// next group, at the latest before the next message's final dot.
+    @discardableResult
+    private func record(_ base: SendRecord, _ state: SendRecord.State, attempt: Int, reply: SMTPReply? = nil, note: String? = nil) throws(LogError) -> SendLog.Ticket {
         var record = base
         record.time = Date()
         record.state = state
@@ -47,7 +50,7 @@ struct Worker {
         record.enhancedCode = reply?.enhanced
         record.replyText = reply?.text
         record.note = note
-        try log.append(record)
+        return try log.submit(record)
     }
 
     private func send(_ job: Job, with transport: any Transport) -> Outcome {
@@ -64,8 +67,11 @@ struct Worker {
                 if let domainLimiter, !run.pause(domainLimiter.reserve(domain)) { return .notStarted }
                 attempt += 1
                 tries += 1
-                try record(base, .attempt, attempt: attempt)
-                let result = transport.deliver(from: message.message.envelopeFrom.description, recipients: recipients, bytes: message.bytes)
+                let ticket = try record(base, .attempt, attempt: attempt)
+                let durability = DurabilityCheck(log: log, ticket: ticket)
+                let result = transport.deliver(from: message.message.envelopeFrom.description, recipients: recipients, bytes: message.bytes,
+                                               beforeFinalDot: durability.wait)
+                if let failure = durability.failure { throw failure }
                 switch result {
                 case .failure(let error):
                     // Problems that stop the run come before DATA: nothing was delivered.
@@ -92,8 +98,30 @@ struct Worker {
             }
         } catch {
             // The log cannot be written: stop, since no promise about duplicates holds without it.
-            run.fatal(DeliveryError(.unavailable, error.description))
+            run.fatal(DeliveryError(.unavailable, "\(error)"))
             return .notStarted
+        }
+    }
+}
+
+/// Waits, before a message's final dot, until its `attempt` record is on disk.
+final class DurabilityCheck: @unchecked Sendable {
+    let log: SendLog
+    let ticket: SendLog.Ticket
+    private(set) var failure: LogError?
+
+    init(log: SendLog, ticket: SendLog.Ticket) {
+        self.log = log
+        self.ticket = ticket
+    }
+
+    func wait() -> Bool {
+        do {
+            try log.waitDurable(ticket)
+            return true
+        } catch {
+            failure = error
+            return false
         }
     }
 }

@@ -235,6 +235,27 @@ private func certificates() throws -> TestCertificates { try TestCertificates.sh
         }
     }
 
+    @Test func theFinalDotWaitsForTheCallerAndCanBeWithheld() throws {
+        let server = try SMTPTestServer()
+        let connection = try plain(server)
+        final class Calls: @unchecked Sendable { var count = 0 }
+        let calls = Calls()
+        guard case .success(.temporary(_, let reason)) = connection.send(from: "c@example.org", recipients: ["a@example.org"], bytes: message(size: 200_000),
+                                                                         beforeFinalDot: { calls.count += 1; return false }) else {
+            Issue.record("a withheld final dot did not end as a safe temporary failure")
+            return
+        }
+        #expect(reason == "abandoned before the final dot")
+        #expect(calls.count == 1)
+        #expect(try server.messages().isEmpty, "without the final dot the server must not have the message")
+        guard case .success(.sent) = connection.send(from: "c@example.org", recipients: ["a@example.org"], bytes: message(), beforeFinalDot: { calls.count += 1; return true }) else {
+            Issue.record("not sent")
+            return
+        }
+        #expect(calls.count == 2)
+        #expect(try server.messages().count == 1)
+    }
+
     @Test func lineBreaksInEnvelopeAddressesNeverReachTheServer() throws {
         let server = try SMTPTestServer()
         let connection = try plain(server)

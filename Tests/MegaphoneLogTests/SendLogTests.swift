@@ -61,6 +61,22 @@ import Testing
         #expect(error?.line == 2)
     }
 
+    @Test func groupCommitAcrossThreads() throws {
+        let path = temporaryLog()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (log, _) = try SendLog.open(path)
+        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            for index in 0..<250 {
+                let ticket = try? log.submit(SendRecord(campaign: "c", state: .attempt, key: "w\(worker)-\(index)", number: index))
+                if index % 10 == 0, let ticket { try? log.waitDurable(ticket) }
+            }
+        }
+        log.close()
+        let (_, history) = try SendLog.open(path)
+        #expect(history.entries.count == 2000)
+        #expect(history.warnings.isEmpty)
+    }
+
     @Test func sentStaysSent() throws {
         let path = temporaryLog()
         defer { try? FileManager.default.removeItem(atPath: path) }

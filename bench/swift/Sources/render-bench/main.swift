@@ -35,7 +35,7 @@ let shared = try JSONParser.parse(read("\(folder)/data.json"))
 var output = [UInt8]()
 output.reserveCapacity(1 << 22)
 let stdout = FileHandle.standardOutput
-func flushIfFull() {
+@MainActor func flushIfFull() {
     if output.count > 1 << 21 {
         stdout.write(Data(output))
         output.removeAll(keepingCapacity: true)
