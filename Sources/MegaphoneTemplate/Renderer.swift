@@ -70,17 +70,23 @@ struct Renderer {
             case .last: return .bool(loop.index == loop.count - 1)
             }
         case .path(let parts):
+            // The first part is looked up from the innermost frame out; the rest inside it.
+            let first = parts[0]
+            var index = stack.count - 1
             var found: Value? = nil
-            for frame in stack.reversed() {
-                if case .object(let members) = frame, let value = members[parts[0]] {
+            while index >= 0 {
+                if case .object(let members) = stack[index], let value = members[first] {
                     found = value
                     break
                 }
+                index -= 1
             }
             guard var value = found else { return nil }
-            for part in parts.dropFirst() {
-                guard case .object(let members) = value, let next = members[part] else { return nil }
+            var part = 1
+            while part < parts.count {
+                guard case .object(let members) = value, let next = members[parts[part]] else { return nil }
                 value = next
+                part += 1
             }
             return value
         }
@@ -129,6 +135,11 @@ struct Renderer {
     // MARK: Nodes
 
     private mutating func renderVariable(_ expression: Expression, escaped: Bool) {
+        // The common case: a name holding text, no filters, no escaping.
+        if expression.filters.isEmpty, !(escaped && options.escaping == .html), case .string(let text)? = resolve(expression.name) {
+            buffer.append(contentsOf: text.utf8)
+            return
+        }
         guard let value = evaluate(expression, callingLambdas: true) else { return }
         guard let text = value.scalarText else {
             if options.strict {

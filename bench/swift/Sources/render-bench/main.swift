@@ -24,12 +24,28 @@ func read(_ path: String) -> String {
     return text
 }
 
-// The generated CSV has no quoted fields: split on commas.
-let lines = read(csvPath).split(separator: "\n")
-let header = lines[0].split(separator: ",").map(String.init)
-let rows: [[String: String]] = lines.dropFirst().map { line in
-    Dictionary(uniqueKeysWithValues: zip(header, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
+// The generated CSV has no quoted fields: split its bytes on newlines and commas.
+func parseCSV(_ path: String) -> (header: [String], rows: [[String]]) {
+    guard let contents = FileManager.default.contents(atPath: path) else { exit(66) }
+    let data = [UInt8](contents)
+    var rows: [[String]] = []
+    var fields: [String] = []
+    var start = data.startIndex
+    for index in data.indices {
+        let byte = data[index]
+        if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\n") {
+            fields.append(String(decoding: data[start..<index], as: UTF8.self))
+            start = index + 1
+            if byte == UInt8(ascii: "\n") {
+                rows.append(fields)
+                fields = []
+            }
+        }
+    }
+    return (rows[0], Array(rows.dropFirst()))
 }
+let (header, table) = parseCSV(csvPath)
+let rows: [[String: String]] = table.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
 let shared = try JSONParser.parse(read("\(folder)/data.json"))
 
 var output = [UInt8]()
