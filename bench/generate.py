@@ -79,7 +79,7 @@ with open(f"{WORK}/letter.stencil", "w") as f:
 with open(f"{WORK}/letter.txt", "w") as f:
     f.write("Subject: Free the Karatobe strikers' lawyer\n\n" + MUSTACHE.replace("{{signer.name_upper}}", "{{signer.name | upper}}")
             .replace("{{#demands}}\n{{number}}. {{text}}\n{{/demands}}", "{{#demands}}\n{{@number}}. {{.}}\n{{/demands}}")
-            .replace("{{signer.", "{{recipient.").replace("{{paragraph}}", "{{texts.paragraph}}").replace("{{closing}}", "{{texts.closing}}"))
+            .replace("{{signer.", "{{recipient."))
 # mailmerge (Jinja2 with headers), same letter.
 with open(f"{WORK}/mailmerge_template.txt", "w") as f:
     f.write("TO: {{email}}\nFROM: Campaign <campaign@example.org>\nSUBJECT: Free the Karatobe strikers' lawyer\n\n"
@@ -95,7 +95,7 @@ ORGS = ["Unite Leeds branch", "ver.di Berlin", "Oil Workers Union", "Amnesty gro
 CITIES = ["Leeds", "Berlin", "Aktau", "Lyon", "Oslo", "Accra", "Kraków"]
 for size in SIZES:
     path = f"{WORK}/rows-{size}.csv"
-    if os.path.exists(path):
+    if os.path.exists(path) and os.path.exists(f"{WORK}/campaign-{size}.json"):
         continue
     with open(path, "w") as f:
         f.write("name,name_upper,email,ambassador,organisation,city\n")

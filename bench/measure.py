@@ -239,12 +239,14 @@ def table():
 
 if __name__ == "__main__":
     parts = sys.argv[1:] or ["render", "mbox", "send", "memory"]
-    if "render" in parts:
-        render_benchmarks()
-    if "mbox" in parts:
-        mbox_benchmarks()
-    if "send" in parts:
-        send_benchmarks()
-    if "memory" in parts:
-        memory_benchmarks()
+    failures = []
+    for name, function in [("render", render_benchmarks), ("mbox", mbox_benchmarks), ("send", send_benchmarks), ("memory", memory_benchmarks)]:
+        if name in parts:
+            try:
+                function()
+            except Exception as error:  # report, and still print what was measured
+                failures.append(f"{name}: {error}")
     table()
+    for failure in failures:
+        print(f"FAILED {failure}")
+    sys.exit(1 if failures else 0)

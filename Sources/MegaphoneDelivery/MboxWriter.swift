@@ -37,7 +37,10 @@ public final class MboxWriter {
                 // mboxrd: a line that is '>'* then "From " gets one more '>'.
                 var probe = index
                 while probe < bytes.count, bytes[probe] == UInt8(ascii: ">") { probe += 1 }
-                if probe + 5 <= bytes.count, Array(bytes[probe..<probe + 5]) == Array("From ".utf8) { output.append(UInt8(ascii: ">")) }
+                if probe + 5 <= bytes.count, bytes[probe] == 0x46, bytes[probe + 1] == 0x72, bytes[probe + 2] == 0x6F,
+                   bytes[probe + 3] == 0x6D, bytes[probe + 4] == 0x20 {   // "From "
+                    output.append(UInt8(ascii: ">"))
+                }
             }
             if byte == 13, index + 1 < bytes.count, bytes[index + 1] == 10 {
                 index += 1

@@ -129,13 +129,39 @@ public enum MessageWriter {
     private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    /// `Fri, 27 Nov 2026 14:40:00 +0000` (RFC 5322 §3.3), always in UTC.
+    /// `Fri, 27 Nov 2026 14:40:00 +0000` (RFC 5322 §3.3), always in UTC. A campaign's
+    /// messages share one date, so the last one formatted is kept.
     public static func rfc5322Date(_ date: Date) -> String {
+        if let cached = lastDate.withLock({ $0 }), cached.date == date { return cached.text }
+        let text = formatDate(date)
+        lastDate.withLock { $0 = (date, text) }
+        return text
+    }
+
+    private static let lastDate = LockedValue<(date: Date, text: String)?>(nil)
+
+    private static func formatDate(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
         let parts = calendar.dateComponents([.weekday, .day, .month, .year, .hour, .minute, .second], from: date)
         func two(_ value: Int?) -> String { let v = value ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
         return "\(weekdays[(parts.weekday ?? 1) - 1]), \(parts.day ?? 1) \(months[(parts.month ?? 1) - 1]) \(parts.year ?? 1970) "
             + "\(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) +0000"
+    }
+}
+
+/// A value shared across threads behind a lock.
+final class LockedValue<Wrapped>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Wrapped
+
+    init(_ value: Wrapped) {
+        self.value = value
+    }
+
+    func withLock<Result>(_ body: (inout Wrapped) -> Result) -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
     }
 }

@@ -61,8 +61,8 @@ enum QuotedPrintable {
                 literal = byte >= 33 && byte <= 126 && byte != UInt8(ascii: "=")
             }
             // "From " at a line start is encoded so mbox readers never mistake it for a separator.
-            let protectFrom = index == line.startIndex && byte == UInt8(ascii: "F")
-                && line.count >= 5 && Array(line.prefix(5)) == Array("From ".utf8)
+            let protectFrom = index == line.startIndex && byte == 0x46 && line.count >= 5
+                && line[index + 1] == 0x72 && line[index + 2] == 0x6F && line[index + 3] == 0x6D && line[index + 4] == 0x20   // "From "
             let width = literal && !protectFrom ? 1 : 3
             // Keep each line at 76 characters or fewer, counting the soft break's '='.
             let remainingAfter = index == last ? 0 : 1
