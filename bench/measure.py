@@ -132,7 +132,7 @@ class Sink:
         for path in glob.glob(f"{self.dir}/*"):
             with open(path, "rb") as f:
                 text = f.read().decode("utf-8", "replace")
-            match = re.search(r"^To: .*?<?([^<>\s]+@[^<>\s]+)>?\s*$", text, re.M)
+            match = re.search(r"^To: .*?<?([^<>\s]+@[^<>\s]+)>?\s*$", text, re.M | re.I)
             found.append(match.group(1) if match else "?")
         return found
 
