@@ -10,6 +10,7 @@ public final class Campaign: Sendable {
     public let manifest: CampaignManifest
     /// Letters by language; "" is the default template.
     let letters: [String: LetterTemplate]
+    let defaultLetter: LetterTemplate
     /// HTML twins by language; "" is the default.
     let htmls: [String: Template]
     /// The shared bottom frame of every message's context: data files, `campaign`, `sender`.
@@ -31,10 +32,11 @@ public final class Campaign: Sendable {
         var value: Value { .object(fields.mapValues(Value.string)) }
     }
 
-    private init(manifest: CampaignManifest, letters: [String: LetterTemplate], htmls: [String: Template], data: Value,
+    private init(manifest: CampaignManifest, letters: [String: LetterTemplate], defaultLetter: LetterTemplate, htmls: [String: Template], data: Value,
                  signers: [SignerRow], attachments: [Attachment], date: Date, warnings: [CampaignDiagnostic], recipientColumns: [String]) {
         self.manifest = manifest
         self.letters = letters
+        self.defaultLetter = defaultLetter
         self.htmls = htmls
         self.data = data
         self.signers = signers
@@ -115,8 +117,8 @@ public final class Campaign: Sendable {
         }
 
         let warnings = problems.filter { $0.severity == .warning }
-        guard problems.allSatisfy({ $0.severity == .warning }), letters[""] != nil else { return (nil, problems) }
-        return (Campaign(manifest: manifest, letters: letters, htmls: htmls, data: data, signers: signers,
+        guard problems.allSatisfy({ $0.severity == .warning }), let defaultLetter = letters[""] else { return (nil, problems) }
+        return (Campaign(manifest: manifest, letters: letters, defaultLetter: defaultLetter, htmls: htmls, data: data, signers: signers,
                          attachments: attachments, date: date, warnings: warnings, recipientColumns: recipientColumns), warnings)
     }
 
@@ -224,7 +226,7 @@ public final class Campaign: Sendable {
         if let dash = key.firstIndex(of: "-"), let variant = letters[String(key[..<dash])] {
             return (variant, htmls[String(key[..<dash])] ?? htmls[""])
         }
-        return (letters[""]!, htmls[""])
+        return (defaultLetter, htmls[""])
     }
 }
 

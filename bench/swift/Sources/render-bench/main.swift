@@ -66,6 +66,15 @@ func plainDemands() -> [[String: String]] {
     }
 }
 
+/// The shared data as the `[String: Any]` that swift-mustache and Stencil render.
+func baseContext() -> [String: Any] {
+    var base: [String: Any] = ["demands": plainDemands()]
+    if case .object(let members) = shared {
+        for (key, value) in members where key != "demands" { base[key] = value.scalarText ?? "" }
+    }
+    return base
+}
+
 switch engine {
 case "megaphone", "megaphone-filters":
     let file = engine == "megaphone" ? "letter.mustache" : "letter-filters.mustache"
@@ -77,11 +86,7 @@ case "megaphone", "megaphone-filters":
     }
 case "swift-mustache":
     let template = try MustacheTemplate(string: read("\(folder)/letter.mustache"))
-    let demands = plainDemands()
-    var base: [String: Any] = ["demands": demands]
-    if case .object(let members) = shared {
-        for (key, value) in members where key != "demands" { base[key] = value.scalarText ?? "" }
-    }
+    let base = baseContext()
     for row in rows {
         var context = base
         context["recipient"] = row
@@ -92,11 +97,7 @@ case "swift-mustache":
 case "stencil":
     let environment = Environment()
     let template = try environment.templateClass.init(templateString: read("\(folder)/letter.stencil"), environment: environment)
-    let demands = plainDemands()
-    var base: [String: Any] = ["demands": demands]
-    if case .object(let members) = shared {
-        for (key, value) in members where key != "demands" { base[key] = value.scalarText ?? "" }
-    }
+    let base = baseContext()
     for row in rows {
         var context = base
         context["recipient"] = row
