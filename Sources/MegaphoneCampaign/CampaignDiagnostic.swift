@@ -69,15 +69,16 @@ public struct CampaignDiagnostic: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Paths as a person typed them: relative to the current folder when inside it.
-enum DisplayPath {
-    static func make(_ absolute: String) -> String {
+public enum DisplayPath {
+    /// `absolute` (or any path) relative to the current folder when inside it.
+    public static func make(_ absolute: String) -> String {
         let current = FileManager.default.currentDirectoryPath
         if absolute.hasPrefix(current + "/") { return String(absolute.dropFirst(current.count + 1)) }
         return absolute
     }
 
     /// Resolves `relative` against `folder` (absolute paths stay as they are).
-    static func resolve(_ relative: String, in folder: String) -> String {
+    public static func resolve(_ relative: String, in folder: String) -> String {
         let url = relative.hasPrefix("/") ? URL(fileURLWithPath: relative)
             : URL(fileURLWithPath: folder).appendingPathComponent(relative)
         return make(url.standardizedFileURL.path)

@@ -45,7 +45,7 @@ enum SendCommand: Command {
         let name = url.deletingPathExtension().lastPathComponent
         let folder = url.deletingLastPathComponent().path
         let file = "\(name)\(redirect ? ".redirect" : "").sendlog.jsonl"
-        return DisplayPathText.relative(folder + "/" + file)
+        return DisplayPath.resolve(file, in: folder)
     }
 
     static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
@@ -153,7 +153,7 @@ enum SendCommand: Command {
                 throw usage("--\(flag) goes with --smtp")
             }
             let folder = URL(fileURLWithPath: campaignPath).deletingLastPathComponent().path
-            target = .outbox(arguments.value("outbox") ?? DisplayPathText.relative(folder + "/outbox"))
+            target = .outbox(arguments.value("outbox") ?? DisplayPath.resolve("outbox", in: folder))
         }
         var options = SendOptions(target: target, logPath: arguments.value("log") ?? defaultLog(for: campaignPath, redirect: redirect != nil))
         options.redirectTo = redirect
@@ -192,14 +192,5 @@ enum SendCommand: Command {
         options.resendUncertain = arguments.flag("resend-uncertain")
         options.allowChanged = arguments.flag("allow-changed")
         return options
-    }
-}
-
-/// Paths shown relative to the current folder when inside it.
-enum DisplayPathText {
-    static func relative(_ path: String) -> String {
-        let standardized = URL(fileURLWithPath: path).standardizedFileURL.path
-        let current = FileManager.default.currentDirectoryPath
-        return standardized.hasPrefix(current + "/") ? String(standardized.dropFirst(current.count + 1)) : standardized
     }
 }
