@@ -121,13 +121,8 @@ struct MessageComposer {
 
     private func location(_ header: LetterTemplate.HeaderTemplate, _ message: String,
                           severity: CampaignDiagnostic.Severity = .error) -> CampaignDiagnostic {
-        let line = header.template.path == "" ? nil : header.line
-        let sourceLine = (try? String(contentsOfFile: header.template.path, encoding: .utf8))?
-            .split(separator: "\n", omittingEmptySubsequences: false).dropFirst(header.line - 1).first.map {
-                $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
-            }
-        return CampaignDiagnostic(severity, path: header.template.path, line: line, column: header.name.count + 3,
-                                  message: message, sourceLine: sourceLine)
+        CampaignDiagnostic(severity, path: header.template.path, line: header.line, column: header.name.count + 3,
+                           message: message, sourceLine: header.template.sourceLine(header.line))
     }
 
     /// The rows' fields that a header names and that hold the offending text.

@@ -39,6 +39,10 @@ public struct Template: Sendable {
     /// The path shown in this template's errors.
     public var path: String { program.source.path }
 
+    /// The text of a line of the template's file (numbered as in the file), for
+    /// showing under an error found outside the engine.
+    public func sourceLine(_ line: Int) -> String { program.source.lineText(line) }
+
     /// Compiles `text`. Throws a `TemplateError` listing every problem found.
     /// - Parameters:
     ///   - startLine, firstLinePrefix: where the text sits in its file, when it was cut
