@@ -35,7 +35,8 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    private static let atext: Set<Character> = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~")
+    /// RFC 5322 `atext`: the characters of an atom, unquoted.
+    static let atext: Set<Character> = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~")
 
     private static func checkLocalPart(_ local: String, whole: String, allowUTF8: Bool) throws(AddressError) {
         guard !local.isEmpty else { throw AddressError(text: whole, reason: "has nothing before the '@'") }

@@ -79,7 +79,11 @@ struct HeaderFolder {
         return folder.finish()
     }
 
-    private static let atext: Set<Character> = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~")
+    /// A word that can stand in a display name as it is: an atom, not looking like an
+    /// encoded word, short enough to fold around.
+    private static func isPlainAtom(_ word: Substring) -> Bool {
+        word.allSatisfy(EmailAddress.atext.contains) && !word.contains("=?") && word.count <= 70
+    }
 
     /// The tokens of a display name: atoms as they are, a quoted string for ASCII
     /// names with special characters, encoded words for the rest.
@@ -87,7 +91,7 @@ struct HeaderFolder {
         let words = name.split(separator: " ")
         let isASCIIPrintable = name.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F }
         if isASCIIPrintable, !name.contains("=?") {
-            if words.allSatisfy({ $0.allSatisfy(atext.contains) }) { return words.map(String.init) }
+            if words.allSatisfy({ $0.allSatisfy(EmailAddress.atext.contains) }) { return words.map(String.init) }
             if name.utf8.count < 900 {
                 let escaped = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
                 return ["\"" + escaped + "\""]
@@ -97,14 +101,14 @@ struct HeaderFolder {
         var index = 0
         while index < words.count {
             let word = words[index]
-            if word.allSatisfy(atext.contains), !word.contains("=?"), word.count <= 70 {
+            if isPlainAtom(word) {
                 tokens.append(String(word))
                 index += 1
                 continue
             }
             var text = String(word)
             var end = index + 1
-            while end < words.count, !(words[end].allSatisfy(atext.contains) && !words[end].contains("=?") && words[end].count <= 70) {
+            while end < words.count, !isPlainAtom(words[end]) {
                 text += " " + words[end]
                 end += 1
             }
