@@ -16,27 +16,23 @@ enum Casing {
 
     static func upper(_ text: String, locale: String) -> String {
         guard isTurkic(locale) else { return text.uppercased() }
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "i": result.unicodeScalars.append("\u{0130}")
-            case "\u{0131}": result.unicodeScalars.append("I")
-            default: result.append(String(scalar).uppercased())
-            }
-        }
-        return result
+        return map(text, turkic: ["i": "\u{0130}", "\u{0131}": "I"]) { $0.uppercased() }
     }
 
     static func lower(_ text: String, locale: String) -> String {
         guard isTurkic(locale) else { return text.lowercased() }
+        return map(text, turkic: ["I": "\u{0131}", "\u{0130}": "i"]) { $0.lowercased() }
+    }
+
+    /// Cases `text` scalar by scalar, with the Turkic dotted/dotless i mapped first.
+    private static func map(_ text: String, turkic: [Unicode.Scalar: Unicode.Scalar], _ transform: (String) -> String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
-            switch scalar {
-            case "I": result.unicodeScalars.append("\u{0131}")
-            case "\u{0130}": result.unicodeScalars.append("i")
-            default: result.append(String(scalar).lowercased())
+            if let special = turkic[scalar] {
+                result.unicodeScalars.append(special)
+            } else {
+                result.append(transform(String(scalar)))
             }
         }
         return result
