@@ -22,7 +22,9 @@ public struct SMTPReply: Sendable, Equatable, CustomStringConvertible {
             let parts = first.split(separator: ".")
             if parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isNumber) }), first.first == last.first {
                 enhanced = enhanced ?? first
-                text = String(text.dropFirst(first.count)).trimmingCharacters(in: .whitespaces)
+                var rest = text.dropFirst(first.count).drop { $0 == " " || $0 == "\t" }
+                while let end = rest.last, end == " " || end == "\t" { rest = rest.dropLast() }
+                text = String(rest)
             }
             texts.append(text)
         }

@@ -44,11 +44,14 @@ final class SMTPTranscript {
 
     func replyReceived(_ raw: String) {
         partial += raw
-        while let range = partial.range(of: "\r\n") ?? partial.range(of: "\n") {
-            let line = String(partial[..<range.lowerBound])
-            partial = String(partial[range.upperBound...])
+        // Split on LF over UTF-8 (as Characters, CR LF is one grapheme); a trailing CR is dropped.
+        let pieces = partial.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        guard pieces.count > 1 else { return }
+        for piece in pieces.dropLast() {
+            let line = String(decoding: piece.last == UInt8(ascii: "\r") ? piece.dropLast() : piece[...], as: UTF8.self)
             pendingLines.append(line)
-            let isLast = line.count < 4 || line[line.index(line.startIndex, offsetBy: 3)] != "-"
+            let bytes = line.utf8
+            let isLast = bytes.count < 4 || bytes[bytes.index(bytes.startIndex, offsetBy: 3)] != UInt8(ascii: "-")
             guard isLast, let reply = SMTPReply(lines: pendingLines) else { continue }
             if let index = exchanges.indices.last, exchanges[index].reply == nil {
                 exchanges[index].reply = reply
@@ -64,6 +67,7 @@ final class SMTPTranscript {
             lastReplyCode = reply.code
             pendingLines = []
         }
+        partial = String(decoding: pieces[pieces.count - 1], as: UTF8.self)
     }
 
     /// The reply to the last command starting with `verb`.

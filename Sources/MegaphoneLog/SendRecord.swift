@@ -51,28 +51,37 @@ public struct SendRecord: Sendable, Equatable {
         self.note = note
     }
 
-    /// The record as one JSON line, newline included.
+    /// The record as one JSON line, newline included (built as bytes: one is
+    /// written for every message attempt and outcome).
     public func jsonLine() -> [UInt8] {
-        var fields: [String] = [
-            "\"time\":" + JSONText.quote(Self.timeText(time)),
-            "\"campaign\":" + JSONText.quote(campaign),
-            "\"state\":" + JSONText.quote(state.rawValue),
-        ]
-        if let key { fields.append("\"key\":" + JSONText.quote(key)) }
-        if let number { fields.append("\"number\":\(number)") }
-        if let messageID { fields.append("\"message_id\":" + JSONText.quote(messageID)) }
-        if !recipients.isEmpty { fields.append("\"recipients\":[" + recipients.map(JSONText.quote).joined(separator: ",") + "]") }
-        if let attempt { fields.append("\"attempt\":\(attempt)") }
-        if replyCode != nil || replyText != nil {
-            var reply: [String] = []
-            if let replyCode { reply.append("\"code\":\(replyCode)") }
-            if let enhancedCode { reply.append("\"enhanced\":" + JSONText.quote(enhancedCode)) }
-            if let replyText { reply.append("\"text\":" + JSONText.quote(replyText)) }
-            fields.append("\"reply\":{" + reply.joined(separator: ",") + "}")
+        var out = JSONLineWriter()
+        out.field("time", string: Self.timeText(time))
+        out.field("campaign", string: campaign)
+        out.field("state", string: state.rawValue)
+        if let key { out.field("key", string: key) }
+        if let number { out.field("number", number: number) }
+        if let messageID { out.field("message_id", string: messageID) }
+        if !recipients.isEmpty {
+            out.name("recipients")
+            out.bytes.append(UInt8(ascii: "["))
+            for (index, recipient) in recipients.enumerated() {
+                if index > 0 { out.bytes.append(UInt8(ascii: ",")) }
+                JSONText.quote(recipient, into: &out.bytes)
+            }
+            out.bytes.append(UInt8(ascii: "]"))
         }
-        if let hash { fields.append("\"hash\":" + JSONText.quote(hash)) }
-        if let note { fields.append("\"note\":" + JSONText.quote(note)) }
-        return Array(("{" + fields.joined(separator: ",") + "}\n").utf8)
+        if let attempt { out.field("attempt", number: attempt) }
+        if replyCode != nil || replyText != nil {
+            out.name("reply")
+            var reply = JSONLineWriter()
+            if let replyCode { reply.field("code", number: replyCode) }
+            if let enhancedCode { reply.field("enhanced", string: enhancedCode) }
+            if let replyText { reply.field("text", string: replyText) }
+            out.bytes.append(contentsOf: reply.finished(newline: false))
+        }
+        if let hash { out.field("hash", string: hash) }
+        if let note { out.field("note", string: note) }
+        return out.finished(newline: true)
     }
 
     /// Reads a record from a parsed JSON line; nil when it is not a send-log record.
@@ -97,13 +106,58 @@ public struct SendRecord: Sendable, Equatable {
         if case .string(let text)? = value["note"] { note = text }
     }
 
+    /// UTC with milliseconds, `2026-11-27T16:45:52.123Z` (RFC 3339), formatted by hand:
+    /// a Foundation date formatter per record cost more than the record's fsync.
     static func timeText(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        var seconds = time_t(milliseconds.quotientAndRemainder(dividingBy: 1000).quotient)
+        var fraction = Int(milliseconds - Int64(seconds) * 1000)
+        if fraction < 0 { fraction += 1000; seconds -= 1 }
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func digits(_ value: Int32, _ count: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, count - text.count)) + text
+        }
+        return digits(parts.tm_year + 1900, 4) + "-" + digits(parts.tm_mon + 1, 2) + "-" + digits(parts.tm_mday, 2)
+            + "T" + digits(parts.tm_hour, 2) + ":" + digits(parts.tm_min, 2) + ":" + digits(parts.tm_sec, 2)
+            + "." + digits(Int32(fraction), 3) + "Z"
     }
 
+    /// Reads `YYYY-MM-DDTHH:MM:SS[.fff…]Z`, the shape `timeText` writes; other RFC 3339
+    /// forms (offsets) go through Foundation's parser.
     static func parseTime(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[range] {
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return value
+        }
+        if bytes.count >= 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
+           bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"), bytes.last == UInt8(ascii: "Z"),
+           let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+           let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+           (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second <= 60 {
+            var fraction = 0.0
+            if bytes.count > 20 {
+                guard bytes[19] == UInt8(ascii: "."), bytes.count > 21, let value = number(20..<bytes.count - 1) else { return nil }
+                fraction = Double(value) / pow(10, Double(bytes.count - 21))
+            } else if bytes[19] != UInt8(ascii: "Z") {
+                return nil
+            }
+            var parts = tm()
+            parts.tm_year = Int32(year - 1900)
+            parts.tm_mon = Int32(month - 1)
+            parts.tm_mday = Int32(day)
+            parts.tm_hour = Int32(hour)
+            parts.tm_min = Int32(minute)
+            parts.tm_sec = Int32(second)
+            return Date(timeIntervalSince1970: Double(timegm(&parts)) + fraction)
+        }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let date = formatter.date(from: text) { return date }
@@ -112,23 +166,81 @@ public struct SendRecord: Sendable, Equatable {
     }
 }
 
+/// Appends `"name":value` pairs of one JSON object to a byte buffer.
+struct JSONLineWriter {
+    var bytes: [UInt8] = [UInt8(ascii: "{")]
+
+    init() { bytes.reserveCapacity(256) }
+
+    mutating func name(_ name: String) {
+        if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
+        JSONText.quote(name, into: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    mutating func field(_ name: String, string: String) {
+        self.name(name)
+        JSONText.quote(string, into: &bytes)
+    }
+
+    mutating func field(_ name: String, number: Int) {
+        self.name(name)
+        bytes.append(contentsOf: String(number).utf8)
+    }
+
+    func finished(newline: Bool) -> [UInt8] {
+        var result = bytes
+        result.append(UInt8(ascii: "}"))
+        if newline { result.append(UInt8(ascii: "\n")) }
+        return result
+    }
+}
+
 /// JSON string quoting (RFC 8259): quotes, backslashes and control characters escaped.
 enum JSONText {
     static func quote(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
+        var bytes: [UInt8] = []
+        quote(text, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    static func quote(_ text: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var utf8 = text.utf8.makeIterator()
+        var pending: [UInt8] = []   // the first bytes of a possible U+2028/U+2029
+        while let byte = utf8.next() {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), byte])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [byte, byte])
+            case UInt8(ascii: "\n"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case UInt8(ascii: "\t"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20: escape(UInt32(byte), into: &out)
+            case 0xE2:
+                // U+2028 and U+2029 (E2 80 A8/A9) are escaped: some JSON readers treat them as newlines.
+                pending = [byte]
+                if let second = utf8.next() {
+                    pending.append(second)
+                    if second == 0x80, let third = utf8.next() {
+                        if third == 0xA8 || third == 0xA9 {
+                            escape(third == 0xA8 ? 0x2028 : 0x2029, into: &out)
+                            pending = []
+                            continue
+                        }
+                        pending.append(third)
+                    }
+                }
+                out.append(contentsOf: pending)
+            default: out.append(byte)
             }
         }
-        return result + "\""
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static func escape(_ value: UInt32, into out: inout [UInt8]) {
+        out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u")])
+        for shift in stride(from: 12, through: 0, by: -4) { out.append(hexDigits[Int((value >> UInt32(shift)) & 0xf)]) }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import MegaphoneLog
+import MegaphoneValue
 import Testing
 
 @Suite struct SendLogTests {
@@ -32,6 +33,20 @@ import Testing
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 3)
         #expect(lines[1].contains(#""state":"sent""#) && lines[1].contains(#""reply":{"code":250,"enhanced":"2.0.0","text":"Ok: queued as \"Q1\"\nwith a line break"}"#))
+    }
+
+    @Test func recordLineHasUTCMillisecondsAndEscapesWhatJSONNeeds() throws {
+        let time = Date(timeIntervalSince1970: 1_795_538_752.123)   // 2026-11-24T16:45:52.123Z
+        let record = SendRecord(time: time, campaign: "c\u{1}\t", state: .attempt, key: "a@example.org",
+                                note: "line\u{2028}separator \u{e9}\u{1F4E3} \\ \"q\"")
+        let line = String(decoding: record.jsonLine(), as: UTF8.self)
+        #expect(line == #"{"time":"2026-11-24T16:45:52.123Z","campaign":"c\u0001\t","state":"attempt","key":"a@example.org","note":"line\u2028separator é📣 \\ \"q\""}"# + "\n")
+        let parsed = try #require(SendRecord(try JSONParser.parse(line)))
+        #expect(parsed.note == record.note && parsed.campaign == record.campaign)
+        #expect(abs(parsed.time.timeIntervalSince1970 - time.timeIntervalSince1970) < 0.0005)
+        // A time written by another tool with an offset and no fraction still reads.
+        let other = try #require(SendRecord(try JSONParser.parse(#"{"time":"2026-11-24T17:45:52+01:00","campaign":"c","state":"sent"}"#)))
+        #expect(other.time.timeIntervalSince1970 == 1_795_538_752)
     }
 
     @Test func tornLastLineIsCutOffWithAWarning() throws {
