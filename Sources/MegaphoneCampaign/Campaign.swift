@@ -182,7 +182,7 @@ public final class Campaign: Sendable {
                 guard let record = try reader.next() else { break }
                 let fields = reader.object(record)
                 var mailbox: Mailbox? = nil
-                if let email = fields["email"]?.trimmingCharacters(in: .whitespaces), !email.isEmpty {
+                if let email = fields["email"]?.trimmingSpaces, !email.isEmpty {
                     do {
                         mailbox = try Mailbox(displayName: fields["name"] ?? "", address: EmailAddress(email, allowUTF8: manifest.smtputf8))
                     } catch {
@@ -195,7 +195,7 @@ public final class Campaign: Sendable {
                     continue
                 }
                 let key = mailbox?.address.comparisonKey
-                    ?? reader.header.map { (fields[$0] ?? "").trimmingCharacters(in: .whitespaces).lowercased() }.joined(separator: "\u{1F}")
+                    ?? reader.header.map { (fields[$0] ?? "").trimmingSpaces.lowercased() }.joined(separator: "\u{1F}")
                 if let first = firstLine[key] {
                     problems.append(CampaignDiagnostic(.warning, path: path, line: record.line,
                                                        message: "this signer is listed again (first on line \(first)); they are counted once"))

@@ -39,7 +39,7 @@ struct MessageComposer {
                 problems += error.diagnostics.map(CampaignDiagnostic.init)
                 continue
             }
-            let value = String(decoding: buffer, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            let value = String(decoding: buffer, as: UTF8.self).trimmingSpaces
             if value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {
                 problems += injection(header)
                 continue
@@ -80,7 +80,7 @@ struct MessageComposer {
             if manifest.from == .signer, let own = signer.mailbox {
                 from = own
             } else {
-                let name = (signer.fields["name"] ?? "").trimmingCharacters(in: .whitespaces)
+                let name = (signer.fields["name"] ?? "").trimmingSpaces
                 let via = name.isEmpty ? manifest.sender.displayName : "\(name) via \(manifest.sender.displayName)"
                 if let display = try? Mailbox(displayName: via, address: manifest.sender.address) { from = display }
                 if values["Reply-To"] == nil, let own = signer.mailbox { replyTo = [own] }
@@ -163,16 +163,18 @@ struct MessageComposer {
 
     /// A file-name-safe form of an address: `ambassador-embassy-example-org`.
     static func slug(_ text: String) -> String {
-        var result = ""
-        for scalar in text.lowercased().unicodeScalars {
-            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) {
-                result.unicodeScalars.append(scalar)
-            } else if !result.hasSuffix("-") {
-                result.append("-")
+        // ASCII letters and digits, lower-cased; every other run becomes one '-'.
+        var result: [UInt8] = []
+        result.reserveCapacity(min(text.utf8.count, 64))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): result.append(byte)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): result.append(byte + 32)
+            default: if result.last != UInt8(ascii: "-") { result.append(UInt8(ascii: "-")) }
             }
         }
-        while result.hasSuffix("-") { result.removeLast() }
-        return String(result.prefix(60))
+        while result.last == UInt8(ascii: "-") { result.removeLast() }
+        return String(decoding: result.prefix(60), as: UTF8.self)
     }
 }
 

@@ -17,6 +17,11 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// Checks `text` as an addr-spec. `allowUTF8` permits a non-ASCII local part (SMTPUTF8).
     public init(_ text: String, allowUTF8: Bool = false) throws(AddressError) {
+        if let (local, domain) = Self.plainASCII(text) {
+            localPart = local
+            self.domain = domain
+            return
+        }
         if text.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {
             throw AddressError(text: text, reason: "contains a line break or NUL character, which could inject mail headers")
         }
@@ -37,6 +42,56 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// RFC 5322 `atext`: the characters of an atom, unquoted.
     static let atext: Set<Character> = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~")
+
+    /// `atext` as a table over ASCII bytes.
+    static let atextBytes: [Bool] = (0..<128).map { atext.contains(Character(Unicode.Scalar(UInt8($0)))) }
+
+    /// The common case, checked over bytes: a dot-atom local part and a domain of
+    /// ASCII letters, digits and hyphens (lower-cased, as the full check would give).
+    /// Nil sends anything else, valid or not, through the full check and its messages.
+    private static func plainASCII(_ text: String) -> (local: String, domain: String)? {
+        let result = text.utf8.withContiguousStorageIfAvailable { bytes -> (String, String)? in
+            guard bytes.count >= 3, bytes.count <= 254, let at = bytes.lastIndex(of: UInt8(ascii: "@")),
+                  at >= 1, at <= 64, at + 1 < bytes.count else { return nil }
+            let dot = UInt8(ascii: ".")
+            guard bytes[0] != dot, bytes[at - 1] != dot else { return nil }
+            var previousWasDot = false
+            for index in 0..<at {
+                let byte = bytes[index]
+                if byte == dot {
+                    if previousWasDot { return nil }
+                    previousWasDot = true
+                    continue
+                }
+                previousWasDot = false
+                guard byte < 128, atextBytes[Int(byte)] else { return nil }
+            }
+            var domain: [UInt8] = []
+            domain.reserveCapacity(bytes.count - at - 1)
+            var labelLength = 0
+            var labels = 1
+            for index in (at + 1)..<bytes.count {
+                var byte = bytes[index]
+                if byte == dot {
+                    guard labelLength > 0, domain.last != UInt8(ascii: "-") else { return nil }
+                    labels += 1
+                    labelLength = 0
+                    domain.append(byte)
+                    continue
+                }
+                if byte >= UInt8(ascii: "A"), byte <= UInt8(ascii: "Z") { byte += 32 }
+                let allowed = (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                    || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-")
+                guard allowed, !(labelLength == 0 && byte == UInt8(ascii: "-")) else { return nil }
+                labelLength += 1
+                guard labelLength <= 63 else { return nil }
+                domain.append(byte)
+            }
+            guard labelLength > 0, domain.last != UInt8(ascii: "-"), labels >= 2 else { return nil }
+            return (String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<at]), as: UTF8.self), String(decoding: domain, as: UTF8.self))
+        }
+        return result ?? nil
+    }
 
     private static func checkLocalPart(_ local: String, whole: String, allowUTF8: Bool) throws(AddressError) {
         guard !local.isEmpty else { throw AddressError(text: whole, reason: "has nothing before the '@'") }

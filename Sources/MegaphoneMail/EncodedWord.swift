@@ -30,7 +30,7 @@ enum EncodedWord {
     /// non-ASCII, control characters, something that looks like an encoded word, or
     /// a word too long to fold.
     static func needsEncoding(_ word: Substring) -> Bool {
-        if word.count > 70 || word.contains("=?") { return true }
+        if (word.utf8.count > 70 && word.count > 70) || word.hasEncodedWordStart { return true }
         return word.unicodeScalars.contains { !$0.isASCII || $0.value < 0x20 || $0.value == 0x7F }
     }
 }

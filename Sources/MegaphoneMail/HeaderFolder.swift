@@ -37,21 +37,35 @@ struct HeaderFolder {
         var folder = HeaderFolder(name: name)
         // Split into (white space before, word) pairs.
         var pieces: [(space: String, word: String)] = []
-        var space = ""
-        var word = ""
-        for character in value {
-            if character == " " || character == "\t" {
-                if !word.isEmpty {
-                    pieces.append((space, word))
-                    space = ""
-                    word = ""
-                }
-                space.append(character)
-            } else {
-                word.append(character)
+        if value.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: one byte is one character, so split over bytes.
+            let utf8 = value.utf8
+            func isSpace(_ byte: UInt8) -> Bool { byte == 32 || byte == 9 }
+            var index = utf8.startIndex
+            while index < utf8.endIndex {
+                let spaceStart = index
+                while index < utf8.endIndex, isSpace(utf8[index]) { index = utf8.index(after: index) }
+                let wordStart = index
+                while index < utf8.endIndex, !isSpace(utf8[index]) { index = utf8.index(after: index) }
+                if wordStart < index { pieces.append((String(value[spaceStart..<wordStart]), String(value[wordStart..<index]))) }
             }
+        } else {
+            var space = ""
+            var word = ""
+            for character in value {
+                if character == " " || character == "\t" {
+                    if !word.isEmpty {
+                        pieces.append((space, word))
+                        space = ""
+                        word = ""
+                    }
+                    space.append(character)
+                } else {
+                    word.append(character)
+                }
+            }
+            if !word.isEmpty { pieces.append((space, word)) }
         }
-        if !word.isEmpty { pieces.append((space, word)) }
 
         var index = 0
         var first = true
@@ -82,15 +96,19 @@ struct HeaderFolder {
     /// A word that can stand in a display name as it is: an atom, not looking like an
     /// encoded word, short enough to fold around.
     private static func isPlainAtom(_ word: Substring) -> Bool {
-        word.allSatisfy(EmailAddress.atext.contains) && !word.contains("=?") && word.count <= 70
+        word.allSatisfy(EmailAddress.atext.contains) && !word.hasEncodedWordStart && word.count <= 70
     }
 
     /// The tokens of a display name: atoms as they are, a quoted string for ASCII
     /// names with special characters, encoded words for the rest.
     static func displayNameTokens(_ name: String) -> [String] {
+        // Most names are ASCII atoms between single spaces ("Ana Lima"): split over bytes.
+        if name.utf8.allSatisfy({ $0 == 32 || ($0 < 128 && EmailAddress.atextBytes[Int($0)]) }), !name.hasEncodedWordStart {
+            return name.utf8.split(separator: 32).map { String(decoding: $0, as: UTF8.self) }
+        }
         let words = name.split(separator: " ")
         let isASCIIPrintable = name.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F }
-        if isASCIIPrintable, !name.contains("=?") {
+        if isASCIIPrintable, !name.hasEncodedWordStart {
             if words.allSatisfy({ $0.allSatisfy(EmailAddress.atext.contains) }) { return words.map(String.init) }
             if name.utf8.count < 900 {
                 let escaped = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")

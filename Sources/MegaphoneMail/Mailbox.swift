@@ -76,6 +76,28 @@ public struct Mailbox: Sendable, Hashable {
 extension String {
     /// Runs of white space become one space; the ends are trimmed.
     var collapsingWhitespace: String {
-        split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+        var previous: UInt8 = 32
+        var clean = true
+        for byte in utf8 {
+            if byte == 9 || (byte == 32 && previous == 32) { clean = false; break }
+            previous = byte
+        }
+        if clean && previous != 32 { return self }   // already single-spaced and trimmed
+        return split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+    }
+
+    /// Whether the text holds `=?`, the start of an RFC 2047 encoded word (over bytes:
+    /// Foundation's `contains` is far slower).
+    var hasEncodedWordStart: Bool { Substring(self).hasEncodedWordStart }
+}
+
+extension Substring {
+    var hasEncodedWordStart: Bool {
+        var previous: UInt8 = 0
+        for byte in utf8 {
+            if byte == UInt8(ascii: "?"), previous == UInt8(ascii: "=") { return true }
+            previous = byte
+        }
+        return false
     }
 }

@@ -61,11 +61,7 @@ public struct Message: Sendable {
         hasher.update(campaign)
         hasher.update([0])
         hasher.update(key)
-        let digest = hasher.finalize().prefix(16).map { byte in
-            let text = String(byte, radix: 16)
-            return byte < 16 ? "0" + text : text
-        }.joined()
-        return "megaphone.\(digest)@\(domain)"
+        return "megaphone.\(SHA256.hexText(hasher.finalize().prefix(16)))@\(domain)"
     }
 }
 

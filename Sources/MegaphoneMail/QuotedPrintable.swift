@@ -7,73 +7,92 @@ public enum BodyEncoding: String, Sendable {
 }
 
 enum QuotedPrintable {
-    /// Splits text into lines at CRLF, CR or LF.
-    static func lines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
-        var result: [ArraySlice<UInt8>] = []
-        var start = 0
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == 13 || byte == 10 {
-                result.append(bytes[start..<index])
-                if byte == 13, index + 1 < bytes.count, bytes[index + 1] == 10 { index += 1 }
-                start = index + 1
-            }
-            index += 1
-        }
-        result.append(bytes[start..<bytes.count])
-        return result
+    /// Encodes text for a body part, choosing 7bit when it is safe. Line breaks (CRLF,
+    /// CR or LF) become CRLF either way.
+    static func encodeBody(_ text: String) -> (bytes: [UInt8], encoding: BodyEncoding) {
+        var text = text
+        return text.withUTF8 { encodeBody($0) }
     }
 
-    /// Encodes text for a body part, choosing 7bit when it is safe.
-    static func encodeBody(_ text: String) -> (bytes: [UInt8], encoding: BodyEncoding) {
-        let utf8 = Array(text.utf8)
-        let split = lines(utf8)
-        let plain = utf8.allSatisfy { ($0 >= 0x20 && $0 < 0x7F) || $0 == 9 || $0 == 10 || $0 == 13 }
-            && split.allSatisfy { $0.count <= 998 }
-        var output: [UInt8] = []
-        output.reserveCapacity(utf8.count + utf8.count / 8 + 2)
-        if plain {
-            for (index, line) in split.enumerated() {
-                output += line
-                if index < split.count - 1 { output += [13, 10] }
+    static func encodeBody(_ input: UnsafeBufferPointer<UInt8>) -> (bytes: [UInt8], encoding: BodyEncoding) {
+        var plain = true
+        var lineLength = 0
+        for byte in input {
+            if byte == 13 || byte == 10 {
+                lineLength = 0
+                continue
             }
-            return (output, .sevenBit)
+            lineLength += 1
+            if lineLength > 998 || !((byte >= 0x20 && byte < 0x7F) || byte == 9) {
+                plain = false
+                break
+            }
         }
-        for (index, line) in split.enumerated() {
-            encodeLine(line, into: &output)
-            if index < split.count - 1 { output += [13, 10] }
+        // At most 3 bytes out per byte in, a 3-byte soft break per 73 bytes out, and CR LF for a bare CR or LF.
+        let capacity = input.count * 4 + 16
+        let output = [UInt8](unsafeUninitializedCapacity: capacity) { out, written in
+            var at = 0
+            literal.withUnsafeBufferPointer { literal in
+                hex.withUnsafeBufferPointer { hex in
+                    var start = 0
+                    var index = 0
+                    while true {
+                        // A line ends at CR, LF, CRLF or the end of the text.
+                        while index < input.count, input[index] != 13, input[index] != 10 { index += 1 }
+                        if plain {
+                            for offset in start..<index { out[at] = input[offset]; at += 1 }
+                        } else {
+                            encodeLine(UnsafeBufferPointer(rebasing: input[start..<index]), literal: literal, hex: hex, into: out, at: &at)
+                        }
+                        guard index < input.count else { break }
+                        out[at] = 13
+                        out[at + 1] = 10
+                        at += 2
+                        if input[index] == 13, index + 1 < input.count, input[index + 1] == 10 { index += 1 }
+                        index += 1
+                        start = index
+                    }
+                }
+            }
+            written = at
         }
-        return (output, .quotedPrintable)
+        return (output, plain ? .sevenBit : .quotedPrintable)
     }
 
     private static let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
 
-    private static func encodeLine(_ line: ArraySlice<UInt8>, into output: inout [UInt8]) {
+    /// Printable ASCII but '=': the bytes written as themselves (space and tab too, but not at a line's end).
+    private static let literal: [Bool] = (0...255).map { byte in (byte >= 33 && byte <= 126 && byte != 61) || byte == 9 || byte == 32 }
+
+    private static func encodeLine(_ line: UnsafeBufferPointer<UInt8>, literal: UnsafeBufferPointer<Bool>, hex: UnsafeBufferPointer<UInt8>,
+                                   into out: UnsafeMutableBufferPointer<UInt8>, at: inout Int) {
         var length = 0
-        let last = line.endIndex - 1
-        for index in line.indices {
+        let last = line.count - 1
+        // "From " at a line start is encoded so mbox readers never mistake it for a separator.
+        let protectFrom = line.count >= 5 && line[0] == 0x46 && line[1] == 0x72 && line[2] == 0x6F && line[3] == 0x6D && line[4] == 0x20
+        for index in 0..<line.count {
             let byte = line[index]
-            let literal: Bool
-            if byte == 9 || byte == 32 {
-                literal = index != last           // white space at a line end is encoded
-            } else {
-                literal = byte >= 33 && byte <= 126 && byte != UInt8(ascii: "=")
-            }
-            // "From " at a line start is encoded so mbox readers never mistake it for a separator.
-            let protectFrom = index == line.startIndex && byte == 0x46 && line.count >= 5
-                && line[index + 1] == 0x72 && line[index + 2] == 0x6F && line[index + 3] == 0x6D && line[index + 4] == 0x20   // "From "
-            let width = literal && !protectFrom ? 1 : 3
+            var isLiteral = literal[Int(byte)]
+            if index == last, byte == 9 || byte == 32 { isLiteral = false }   // white space at a line end is encoded
+            if index == 0, protectFrom { isLiteral = false }
+            let width = isLiteral ? 1 : 3
             // Keep each line at 76 characters or fewer, counting the soft break's '='.
             let remainingAfter = index == last ? 0 : 1
             if length + width + remainingAfter > 76 {
-                output += [UInt8(ascii: "="), 13, 10]
+                out[at] = UInt8(ascii: "=")
+                out[at + 1] = 13
+                out[at + 2] = 10
+                at += 3
                 length = 0
             }
-            if width == 1 {
-                output.append(byte)
+            if isLiteral {
+                out[at] = byte
+                at += 1
             } else {
-                output += [UInt8(ascii: "="), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+                out[at] = UInt8(ascii: "=")
+                out[at + 1] = hex[Int(byte >> 4)]
+                out[at + 2] = hex[Int(byte & 0x0F)]
+                at += 3
             }
             length += width
         }
