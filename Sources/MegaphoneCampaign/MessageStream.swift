@@ -5,20 +5,28 @@ import MegaphoneTemplate
 import MegaphoneValue
 
 /// Produces a campaign's messages in order — recipient rows in file order, and
-/// within each recipient the signers in file order — reading one row at a time.
+/// within each recipient the signers in file order. Rows are read one batch at a
+/// time and the batch's messages composed on every core; they come out in order.
 public final class MessageStream {
     let campaign: Campaign
     let reader: CSVReader
     let limit: Int?
     private var number = 0
 
+    /// Outcomes composed ahead, each with its message number, handed out from `readyIndex`.
+    private var ready: [(outcome: MessageOutcome, number: Int)] = []
+    private var readyIndex = 0
+    private var lastReturned = 0
+    /// Rows composed together: enough to keep every core busy, few enough to hold in memory.
+    private static let batchSize = 64
+
     /// The number of the message last produced (or attempted).
-    public var lastNumber: Int { number }
-    private var seen: [Fingerprint: Int] = [:]
+    public var lastNumber: Int { lastReturned }
+    private var seen: SeenRecipients
     private var current: Recipient? = nil
     private var signerIndex = 0
 
-    struct Recipient {
+    struct Recipient: Sendable {
         let line: Int
         let fields: [String: String]
         let mailbox: Mailbox
@@ -29,19 +37,62 @@ public final class MessageStream {
         self.campaign = campaign
         self.reader = reader
         self.limit = limit
+        seen = SeenRecipients(expected: reader.estimatedRowCount())
     }
 
     private var path: String { campaign.manifest.recipients }
 
     /// The next message or problem; nil when the campaign (or the limit) is done.
     public func next() -> MessageOutcome? {
+        if readyIndex == ready.count { fill() }
+        guard readyIndex < ready.count else { return nil }
+        let (outcome, number) = ready[readyIndex]
+        readyIndex += 1
+        lastReturned = number
+        return outcome
+    }
+
+    /// One step of the stream: an outcome known at once (a problem in the row, a
+    /// duplicate), or a message to compose.
+    private enum Step {
+        case done(MessageOutcome)
+        case compose(MessageComposer)
+    }
+
+    /// Reads the next batch of rows and composes their messages in parallel.
+    private func fill() {
+        ready.removeAll(keepingCapacity: true)
+        readyIndex = 0
+        var steps: [(step: Step, number: Int)] = []
+        while steps.count < Self.batchSize, let step = nextStep() { steps.append((step, number)) }
+        let composers = steps.compactMap { if case .compose(let composer) = $0.step { composer } else { nil } }
+        let composed = ComposedBatch(count: composers.count)
+        if composers.count > 1 {
+            DispatchQueue.concurrentPerform(iterations: composers.count) { index in
+                composed.set(index, composers[index].compose())
+            }
+        } else if let composer = composers.first {
+            composed.set(0, composer.compose())
+        }
+        var next = 0
+        for (step, number) in steps {
+            switch step {
+            case .done(let outcome): ready.append((outcome, number))
+            case .compose:
+                ready.append((composed.take(next), number))
+                next += 1
+            }
+        }
+    }
+
+    private func nextStep() -> Step? {
         while true {
             if let recipient = current, campaign.manifest.mode == .eachSigner {
                 if signerIndex < campaign.signers.count {
                     let signer = campaign.signers[signerIndex]
                     signerIndex += 1
                     guard advanceNumber() else { return nil }
-                    return compose(recipient, signer: signer, key: recipient.key + " " + signer.key)
+                    return .compose(composer(recipient, signer: signer, key: recipient.key + " " + signer.key))
                 }
                 current = nil
             }
@@ -50,28 +101,26 @@ public final class MessageStream {
                 guard let next = try reader.next() else { return nil }
                 record = next
             } catch {
-                return .problems([CampaignDiagnostic(error)])
+                return .done(.problems([CampaignDiagnostic(error)]))
             }
             let fields = reader.object(record)
-            let email = (fields["email"] ?? "").trimmingCharacters(in: .whitespaces)
+            let email = (fields["email"] ?? "").trimmingSpaces
             guard !email.isEmpty else {
-                return .problems([CampaignDiagnostic(path: path, line: record.line, columnName: "email", message: "the recipient's email is empty; fill it in or delete the row")])
+                return .done(.problems([CampaignDiagnostic(path: path, line: record.line, columnName: "email", message: "the recipient's email is empty; fill it in or delete the row")]))
             }
             let mailbox: Mailbox
             do {
-                mailbox = try Mailbox(displayName: (fields["name"] ?? "").trimmingCharacters(in: .whitespaces),
+                mailbox = try Mailbox(displayName: (fields["name"] ?? "").trimmingSpaces,
                                       address: EmailAddress(email, allowUTF8: campaign.manifest.smtputf8))
             } catch {
-                return .problems([CampaignDiagnostic(path: path, line: record.line, columnName: error.text == email ? "email" : "name",
-                                                     message: error.description)])
+                return .done(.problems([CampaignDiagnostic(path: path, line: record.line, columnName: error.text == email ? "email" : "name",
+                                                     message: error.description)]))
             }
             let key = mailbox.address.comparisonKey
-            let fingerprint = Fingerprint(key)
-            if let first = seen[fingerprint] {
-                return .problems([CampaignDiagnostic(.warning, path: path, line: record.line,
-                                                     message: "\(mailbox.address) is listed again (first on line \(first)); it is sent one message")])
+            if let first = seen.insert(key, line: record.line) {
+                return .done(.problems([CampaignDiagnostic(.warning, path: path, line: record.line,
+                                                     message: "\(mailbox.address) is listed again (first on line \(first)); it is sent one message")]))
             }
-            seen[fingerprint] = record.line
             let recipient = Recipient(line: record.line, fields: fields, mailbox: mailbox, key: key)
             if campaign.manifest.mode == .eachSigner {
                 current = recipient
@@ -79,7 +128,7 @@ public final class MessageStream {
                 continue
             }
             guard advanceNumber() else { return nil }
-            return compose(recipient, signer: nil, key: key)
+            return .compose(composer(recipient, signer: nil, key: key))
         }
     }
 
@@ -89,25 +138,34 @@ public final class MessageStream {
         return true
     }
 
-    private func compose(_ recipient: Recipient, signer: Campaign.SignerRow?, key: String) -> MessageOutcome {
-        MessageComposer(campaign: campaign, recipient: recipient, signer: signer, number: number, key: key).compose()
+    private func composer(_ recipient: Recipient, signer: Campaign.SignerRow?, key: String) -> MessageComposer {
+        MessageComposer(campaign: campaign, recipient: recipient, signer: signer, number: number, key: key)
     }
 }
 
-/// A 128-bit fingerprint of a recipient key (two FNV-1a hashes), so remembering
-/// which recipients were seen costs 16 bytes each, not a copy of every address.
-struct Fingerprint: Hashable {
-    let high: UInt64
-    let low: UInt64
+/// The outcomes of one batch, written by the composing threads, each into its own
+/// slot of memory allocated once (an Array would be touched as a whole on each write).
+private final class ComposedBatch: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<MessageOutcome?>
+    private let count: Int
 
-    init(_ text: String) {
-        var a: UInt64 = 0xcbf29ce484222325
-        var b: UInt64 = 0x84222325cbf29ce4
-        for byte in text.utf8 {
-            a = (a ^ UInt64(byte)) &* 0x100000001b3
-            b = (b ^ UInt64(byte)) &* 0x100000001b3 &+ 0x9E3779B97F4A7C15
-        }
-        high = a
-        low = b
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: max(count, 1))
+        slots.initialize(repeating: nil, count: count)
+    }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+
+    /// Distinct indices from distinct threads.
+    func set(_ index: Int, _ outcome: MessageOutcome) {
+        slots[index] = outcome
+    }
+
+    func take(_ index: Int) -> MessageOutcome {
+        slots[index] ?? .problems([])
     }
 }
