@@ -17,6 +17,9 @@ public final class MessageStream {
     private var ready: [(outcome: MessageOutcome, number: Int)] = []
     private var readyIndex = 0
     private var lastReturned = 0
+    /// The batch being composed in the background, if any.
+    private var pending: PendingBatch?
+    private var started = false
     /// Rows composed together: enough to keep every core busy, few enough to hold in memory.
     private static let batchSize = 64
 
@@ -59,30 +62,49 @@ public final class MessageStream {
         case compose(MessageComposer)
     }
 
-    /// Reads the next batch of rows and composes their messages in parallel.
+    /// Hands out the batch composed in the background and starts the next one, so
+    /// that composing overlaps with whatever the caller does with the messages.
     private func fill() {
         ready.removeAll(keepingCapacity: true)
         readyIndex = 0
-        var steps: [(step: Step, number: Int)] = []
-        while steps.count < Self.batchSize, let step = nextStep() { steps.append((step, number)) }
-        let composers = steps.compactMap { if case .compose(let composer) = $0.step { composer } else { nil } }
-        let composed = ComposedBatch(count: composers.count)
-        if composers.count > 1 {
-            DispatchQueue.concurrentPerform(iterations: composers.count) { index in
-                composed.set(index, composers[index].compose())
-            }
-        } else if let composer = composers.first {
-            composed.set(0, composer.compose())
+        if pending == nil, !started {
+            started = true
+            pending = startBatch()
         }
+        guard let batch = pending else { return }
+        batch.group.wait()
         var next = 0
-        for (step, number) in steps {
+        for (step, number) in batch.steps {
             switch step {
             case .done(let outcome): ready.append((outcome, number))
             case .compose:
-                ready.append((composed.take(next), number))
+                ready.append((batch.composed.take(next), number))
                 next += 1
             }
         }
+        pending = startBatch()
+    }
+
+    /// Reads the next rows (here, in order) and composes their messages on every core in the background.
+    private func startBatch() -> PendingBatch? {
+        var steps: [(step: Step, number: Int)] = []
+        while steps.count < Self.batchSize, let step = nextStep() { steps.append((step, number)) }
+        guard !steps.isEmpty else { return nil }
+        let composers = steps.compactMap { if case .compose(let composer) = $0.step { composer } else { nil } }
+        let composed = ComposedBatch(count: composers.count)
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) {
+            DispatchQueue.concurrentPerform(iterations: composers.count) { index in
+                composed.set(index, composers[index].compose())
+            }
+        }
+        return PendingBatch(steps: steps, composed: composed, group: group)
+    }
+
+    private struct PendingBatch {
+        let steps: [(step: Step, number: Int)]
+        let composed: ComposedBatch
+        let group: DispatchGroup
     }
 
     private func nextStep() -> Step? {
