@@ -16,6 +16,13 @@ public final class SendLog: @unchecked Sendable {
     private var syncError: LogError?
     private var syncerStarted = false
     private var closing = false
+    /// The highest record someone waits for: the syncer syncs on demand, so an
+    /// outcome written after a 250 rides along with the next attempt's fsync
+    /// instead of costing one of its own.
+    private var demanded: UInt64 = 0
+    /// When the oldest record not yet synced was written: none waits longer than `syncDelay`.
+    private var oldestUnsynced: Date?
+    private static let syncDelay: TimeInterval = 0.02
 
     /// Opens (or creates) the log and reads what earlier runs recorded. A torn last
     /// line (a power cut mid-write) is cut off with a warning; any other damage is an error.
@@ -97,6 +104,7 @@ public final class SendLog: @unchecked Sendable {
         if let syncError { throw syncError }
         try Self.writeAll(line, to: descriptor, path: path)
         written += 1
+        if oldestUnsynced == nil { oldestUnsynced = Date() }
         if !syncerStarted {
             syncerStarted = true
             let thread = Thread { [weak self] in self?.syncLoop() }
@@ -111,6 +119,10 @@ public final class SendLog: @unchecked Sendable {
     public func waitDurable(_ ticket: Ticket) throws(LogError) {
         condition.lock()
         defer { condition.unlock() }
+        if ticket.sequence > demanded {
+            demanded = ticket.sequence
+            condition.broadcast()
+        }
         while synced < ticket.sequence {
             if let syncError { throw syncError }
             condition.wait()
@@ -127,13 +139,25 @@ public final class SendLog: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// One fsync covers every record written since the last: group commit.
+    /// One fsync covers every record written since the last: group commit. It runs
+    /// when a record is waited for, when the log closes, or when a record has waited
+    /// `syncDelay` unsynced.
     private func syncLoop() {
         condition.lock()
         while true {
-            while synced == written, !closing { condition.wait() }
+            while !closing {
+                if synced == written {
+                    condition.wait()
+                    continue
+                }
+                if demanded > synced { break }
+                let due = (oldestUnsynced ?? Date()).addingTimeInterval(Self.syncDelay)
+                if due <= Date() { break }
+                _ = condition.wait(until: due)
+            }
             if synced == written, closing { break }
             let target = written
+            oldestUnsynced = nil
             condition.unlock()
             var failure: LogError? = nil
             do { try Self.sync(descriptor, path: path) } catch { failure = error }
