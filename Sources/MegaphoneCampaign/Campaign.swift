@@ -29,7 +29,7 @@ public final class Campaign: Sendable {
         let fields: [String: String]
         let mailbox: Mailbox?
         let key: String
-        var value: Value { .object(fields.mapValues(Value.string)) }
+        var value: Value { .object(Object(strings: fields)) }
     }
 
     private init(manifest: CampaignManifest, letters: [String: LetterTemplate], defaultLetter: LetterTemplate, htmls: [String: Template], data: Value,

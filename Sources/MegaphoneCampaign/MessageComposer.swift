@@ -17,7 +17,7 @@ struct MessageComposer {
     private var manifest: CampaignManifest { campaign.manifest }
 
     private var frames: [Value] {
-        var message: [String: Value] = ["recipient": .object(recipient.fields.mapValues(Value.string))]
+        var message: Object = ["recipient": .object(Object(strings: recipient.fields))]
         switch manifest.mode {
         case .eachRecipient: break
         case .eachSigner: if let signer { message["signer"] = signer.value }

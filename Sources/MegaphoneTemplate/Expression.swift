@@ -4,7 +4,7 @@ enum Name: Sendable, Equatable {
     /// `{{.}}`: the value at the top of the context stack.
     case implicit
     /// `{{a.b.c}}`: the first part is looked up through the context stack, the rest inside it.
-    case path([String])
+    case path([Object.MemberName])
     /// `{{@number}}`, `{{@index}}`, `{{@first}}`, `{{@last}}`: the position in the innermost list.
     case loop(LoopField)
 
@@ -86,7 +86,7 @@ struct ExpressionParser {
                 message: "'\(text)' is not a name: a dotted name needs a word between the dots, as in recipient.name"))
             return nil
         }
-        return .path(parts)
+        return .path(parts.map(Object.MemberName.init))
     }
 
     private func trim(_ range: (Int, Int)) -> (Int, Int) {

@@ -5,8 +5,8 @@ struct Renderer {
     let options: Template.Options
     let library: PartialLibrary
     var buffer: [UInt8]
-    private var stack: [Value]
-    private var loops: [(index: Int, count: Int)] = []
+    /// The context stack, innermost last; a list item carries its place in the list.
+    private var stack: [Frame]
     /// Block overrides in force, outermost parent first: the outermost wins.
     private var overrides: [BlockNode] = []
     private var depth = 0
@@ -20,8 +20,16 @@ struct Renderer {
         self.options = options
         self.library = library
         self.buffer = buffer
-        self.stack = frames
+        stack = []
+        stack.reserveCapacity(frames.count + 8)
+        for frame in frames { stack.append(Frame(value: frame, loop: nil)) }
         self.source = SourceFile(path: "", text: "")
+    }
+
+    struct Frame {
+        let value: Value
+        /// For a list item: its index and the list's length (for `@index`, `@first`…).
+        let loop: (index: Int, count: Int)?
     }
 
     mutating func render(_ program: Program) {
@@ -60,9 +68,9 @@ struct Renderer {
     private func resolve(_ name: Name) -> Value? {
         switch name {
         case .implicit:
-            return stack.last
+            return stack.last?.value
         case .loop(let field):
-            guard let loop = loops.last else { return nil }
+            guard let loop = stack.last(where: { $0.loop != nil })?.loop else { return nil }
             switch field {
             case .number: return .int(loop.index + 1)
             case .index: return .int(loop.index)
@@ -75,7 +83,7 @@ struct Renderer {
             var index = stack.count - 1
             var found: Value? = nil
             while index >= 0 {
-                if case .object(let members) = stack[index], let value = members[first] {
+                if case .object(let members) = stack[index].value, let value = members[first] {
                     found = value
                     break
                 }
@@ -137,7 +145,7 @@ struct Renderer {
     private mutating func renderVariable(_ expression: Expression, escaped: Bool) {
         // The common case: a name holding text, no filters, no escaping.
         if expression.filters.isEmpty, !(escaped && options.escaping == .html), case .string(let text)? = resolve(expression.name) {
-            buffer.append(contentsOf: text.utf8)
+            appendText(text)
             return
         }
         guard let value = evaluate(expression, callingLambdas: true) else { return }
@@ -157,6 +165,12 @@ struct Renderer {
         } else {
             buffer.append(contentsOf: text.utf8)
         }
+    }
+
+    /// Appends text's UTF-8 with one copy when the string is stored contiguously (native strings are).
+    private mutating func appendText(_ text: String) {
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { buffer.append(contentsOf: $0) }
+        if copied == nil { buffer.append(contentsOf: text.utf8) }
     }
 
     private mutating func appendEscaped(_ text: String) {
@@ -189,14 +203,12 @@ struct Renderer {
         guard truthy, let value else { return }
         if case .array(let items) = value {
             for (index, item) in items.enumerated() {
-                stack.append(item)
-                loops.append((index, items.count))
+                stack.append(Frame(value: item, loop: (index, items.count)))
                 render(section.children)
-                loops.removeLast()
                 stack.removeLast()
             }
         } else {
-            stack.append(value)
+            stack.append(Frame(value: value, loop: nil))
             render(section.children)
             stack.removeLast()
         }

@@ -119,7 +119,7 @@ public struct JSONParser {
         try enter()
         let open = index
         index += 1
-        var members: [String: Value] = [:]
+        var members = Object()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1

@@ -6,7 +6,7 @@ public enum Value: Sendable {
     case double(Double)
     case string(String)
     case array([Value])
-    case object([String: Value])
+    case object(Object)
     case lambda(Lambda)
 
     /// Whether a section shows its content for this value: `null`, `false`, `""`,
@@ -93,7 +93,7 @@ extension Value: Decodable {
         } else if let value = try? container.decode([Value].self) {
             self = .array(value)
         } else {
-            self = .object(try container.decode([String: Value].self))
+            self = .object(Object(try container.decode([String: Value].self)))
         }
     }
 }
@@ -108,7 +108,9 @@ extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Expres
     public init(nilLiteral: ()) { self = .null }
     public init(arrayLiteral elements: Value...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, Value)...) {
-        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+        var object = Object()
+        for (name, value) in elements { object[name] = value }
+        self = .object(object)
     }
 }
 

@@ -91,7 +91,11 @@ switch engine {
 case "megaphone", "megaphone-filters":
     let file = engine == "megaphone" ? "letter.mustache" : "letter-filters.mustache"
     let template = try Template(source: read("\(folder)/\(file)"), path: file)
-    let rows: [Value] = table.map { .object(Dictionary(uniqueKeysWithValues: zip(header, $0.map(Value.string)))) }
+    let rows: [Value] = table.map { fields in
+        var row = Object()
+        for (name, text) in zip(header, fields) { row[name] = .string(text) }
+        return .object(row)
+    }
     loopStart = DispatchTime.now()
     for row in rows {
         let frame = Value.object(["recipient": row, "signer": row])
