@@ -28,11 +28,14 @@ final class SMTPTranscript {
     }
 
     func commandSent(_ raw: String) {
-        for line in raw.split(separator: "\r\n", omittingEmptySubsequences: true).map(String.init) where !line.isEmpty {
+        for piece in raw.utf8.split(separator: UInt8(ascii: "\n")) {
+            let bytes = piece.last == UInt8(ascii: "\r") ? piece.dropLast() : piece[...]
+            guard !bytes.isEmpty else { continue }
+            let line = String(decoding: bytes, as: UTF8.self)
             let command: String
             if lastReplyCode == 334 {
                 command = "(credentials)"          // an AUTH LOGIN / PLAIN continuation: never kept
-            } else if line.uppercased().hasPrefix("AUTH") {
+            } else if bytes.count >= 4, bytes.prefix(4).map({ $0 & 0xDF }) == Array("AUTH".utf8) {
                 command = String(line.split(separator: " ").prefix(2).joined(separator: " "))
             } else {
                 command = String(line.prefix(300))
@@ -87,11 +90,11 @@ func smtpDebugCallback(_ handle: UnsafeMutableRawPointer, _ type: curl_infotype,
                        _ size: Int, _ context: UnsafeMutableRawPointer?) -> Int32 {
     guard let context else { return 0 }
     let transcript = Unmanaged<SMTPTranscript>.fromOpaque(context).takeUnretainedValue()
-    let text = String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self)
+    // Only commands and replies are kept: the message body (data out) is never decoded.
     if type == ccurl_infotype_header_out() {
-        transcript.commandSent(text)
+        transcript.commandSent(String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self))
     } else if type == ccurl_infotype_header_in() {
-        transcript.replyReceived(text)
+        transcript.replyReceived(String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self))
     }
     return 0
 }
