@@ -23,6 +23,12 @@ PARAGRAPH = ("We write on behalf of trade unionists and human rights supporters 
              "at the Karatobe oilfield with growing concern. For weeks the workers have asked for nothing more "
              "than safe conditions and the wages they are owed, and their lawyer has been detained for "
              "representing them. Detaining a lawyer for doing her work undermines the rule of law itself.")
+FACTS = ("On the ninth day of the strike the company cut the water supply to the workers' camp, and on the "
+         "twelfth the police detained the strike committee's lawyer as she left the courthouse in Aktau. She has "
+         "been held since then without charge, and her family has not been allowed to visit her. Three members of "
+         "the strike committee have been dismissed, and the workers who remain have been told that they will lose "
+         "their housing if they do not return. International trade unions have written to the company and to the "
+         "ministry twice, and have had no reply to either letter.")
 CLOSING = ("The right to strike and the right to a lawyer are not favours granted by an employer or a state. "
            "They are commitments your government has signed, and the world is watching how they are kept. "
            "We ask you to pass this letter on to your capital and to tell us what action will be taken.")
@@ -30,6 +36,7 @@ CLOSING = ("The right to strike and the right to a lawyer are not favours grante
 data = {
     "demands": [{"number": str(i + 1), "text": t} for i, t in enumerate(DEMANDS)],
     "paragraph": PARAGRAPH,
+    "facts": FACTS,
     "closing": CLOSING,
 }
 with open(f"{WORK}/data.json", "w") as f:
@@ -37,11 +44,13 @@ with open(f"{WORK}/data.json", "w") as f:
 with open(f"{WORK}/demands.txt", "w") as f:
     f.write("\n".join(DEMANDS) + "\n")
 with open(f"{WORK}/texts.json", "w") as f:
-    json.dump({"paragraph": PARAGRAPH, "closing": CLOSING}, f)
+    json.dump({"paragraph": PARAGRAPH, "facts": FACTS, "closing": CLOSING}, f)
 
 MUSTACHE = """Your Excellency {{recipient.ambassador}},
 
 {{paragraph}}
+
+{{facts}}
 
 {{paragraph}}
 
@@ -85,7 +94,7 @@ with open(f"{WORK}/mailmerge_template.txt", "w") as f:
     f.write("TO: {{email}}\nFROM: Campaign <campaign@example.org>\nSUBJECT: Free the Karatobe strikers' lawyer\n\n"
             + MUSTACHE.replace("{{recipient.ambassador}}", "{{ambassador}}")
             .replace("{{#demands}}\n{{number}}. {{text}}\n{{/demands}}\n", "".join(f"{i + 1}. {t}\n" for i, t in enumerate(DEMANDS)))
-            .replace("{{paragraph}}", PARAGRAPH).replace("{{closing}}", CLOSING)
+            .replace("{{paragraph}}", PARAGRAPH).replace("{{facts}}", FACTS).replace("{{closing}}", CLOSING)
             .replace("{{signer.name_upper}}", "{{name|upper}}").replace("{{signer.organisation}}", "{{organisation}}")
             .replace("{{signer.city}}", "{{city}}"))
 
@@ -96,7 +105,7 @@ CITIES = ["Leeds", "Berlin", "Aktau", "Lyon", "Oslo", "Accra", "Kraków"]
 for size in SIZES:
     path = f"{WORK}/rows-{size}.csv"
     if os.path.exists(path) and os.path.exists(f"{WORK}/campaign-{size}.json"):
-        continue
+        continue   # the rows do not depend on the letter: kept between runs
     with open(path, "w") as f:
         f.write("name,name_upper,email,ambassador,organisation,city\n")
         for i in range(size):
