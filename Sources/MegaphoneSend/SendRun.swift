@@ -89,23 +89,27 @@ public final class SendRun: @unchecked Sendable {
         var diagnostics: [CampaignDiagnostic] = []
         var changed: [String] = []
         var toSend = 0
-        let first: MessageStream
-        do { first = try campaign.messages() } catch { throw .campaign(error.diagnostics.map(\.description), missingFile: error.diagnostics.contains(where: \.isMissingFile)) }
-        while let outcome = first.next() {
-            switch outcome {
-            case .composed(let message):
-                summary.total += 1
-                if let entry = history[message.key], let hash = entry.hash, hash != Self.fingerprint(message.bytes) {
-                    changed.append("message \(message.number) (\(message.key)): \(entry.state.rawValue) in the log, and its text or recipients differ now")
+        do {
+            // Its own scope, so that this stream (and its table of recipients seen) is
+            // released before pass 2 builds its own: one table at a time in memory.
+            let first: MessageStream
+            do { first = try campaign.messages() } catch { throw .campaign(error.diagnostics.map(\.description), missingFile: error.diagnostics.contains(where: \.isMissingFile)) }
+            while let outcome = first.next() {
+                switch outcome {
+                case .composed(let message):
+                    summary.total += 1
+                    if let entry = history[message.key], let hash = entry.hash, hash != Self.fingerprint(message.bytes) {
+                        changed.append("message \(message.number) (\(message.key)): \(entry.state.rawValue) in the log, and its text or recipients differ now")
+                    }
+                    switch decide(message.key, history: history) {
+                    case .send: toSend += 1
+                    case .alreadySent: summary.alreadySent += 1
+                    case .failedEarlier: summary.failedEarlier += 1
+                    case .uncertainEarlier: summary.uncertainEarlier.append("message \(message.number) (\(message.key)), Message-ID <\(message.message.messageID)>")
+                    }
+                case .problems(let problems):
+                    diagnostics += problems.filter { $0.severity == .error }
                 }
-                switch decide(message.key, history: history) {
-                case .send: toSend += 1
-                case .alreadySent: summary.alreadySent += 1
-                case .failedEarlier: summary.failedEarlier += 1
-                case .uncertainEarlier: summary.uncertainEarlier.append("message \(message.number) (\(message.key)), Message-ID <\(message.message.messageID)>")
-                }
-            case .problems(let problems):
-                diagnostics += problems.filter { $0.severity == .error }
             }
         }
         if !diagnostics.isEmpty {
