@@ -293,6 +293,7 @@ def table():
     print(f"| figure | Megaphone | peer | peer's figure | ratio |")
     print(f"|---|---|---|---|---|")
     for figure, mine, peer, theirs, unit in results:
+        figure, peer = figure.replace("|", "\\|"), peer.replace("|", "\\|")
         ratio = statistics.median(mine) / statistics.median(theirs)
         if unit == "MB":
             print(f"| {figure} | {mine[0]:,.1f} | {peer} | {theirs[0]:,.1f} | {ratio:.2f}× |")

@@ -17,9 +17,10 @@ public final class MessageStream {
     private var ready: [(outcome: MessageOutcome, number: Int)] = []
     private var readyIndex = 0
     private var lastReturned = 0
-    /// The batch being composed in the background, if any.
-    private var pending: PendingBatch?
-    private var started = false
+    /// Batches being composed in the background, oldest first.
+    private var pending: [PendingBatch] = []
+    private var finished = false
+    private static let batchesAhead = 3
     /// Rows composed together: enough to keep every core busy, few enough to hold in memory.
     private static let batchSize = 64
 
@@ -62,16 +63,18 @@ public final class MessageStream {
         case compose(MessageComposer)
     }
 
-    /// Hands out the batch composed in the background and starts the next one, so
-    /// that composing overlaps with whatever the caller does with the messages.
+    /// Hands out the oldest batch composed in the background and keeps `batchesAhead`
+    /// more in flight, so that composing overlaps with reading rows and with whatever
+    /// the caller does with the messages.
     private func fill() {
         ready.removeAll(keepingCapacity: true)
         readyIndex = 0
-        if pending == nil, !started {
-            started = true
-            pending = startBatch()
+        while !finished, pending.count < Self.batchesAhead {
+            guard let batch = startBatch() else { finished = true; break }
+            pending.append(batch)
         }
-        guard let batch = pending else { return }
+        guard !pending.isEmpty else { return }
+        let batch = pending.removeFirst()
         batch.group.wait()
         var next = 0
         for (step, number) in batch.steps {
@@ -82,7 +85,7 @@ public final class MessageStream {
                 next += 1
             }
         }
-        pending = startBatch()
+        if !finished, let batch = startBatch() { pending.append(batch) } else { finished = true }
     }
 
     /// Reads the next rows (here, in order) and composes their messages on every core in the background.
