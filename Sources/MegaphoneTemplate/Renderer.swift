@@ -15,6 +15,8 @@ struct Renderer {
     private var source: SourceFile
 
     static let maximumDepth = 200
+    /// Made once: a SourceFile allocates its line table.
+    private static let noSource = SourceFile(path: "", text: "")
 
     init(options: Template.Options, library: PartialLibrary, buffer: [UInt8], frames: [Value]) {
         self.options = options
@@ -23,7 +25,7 @@ struct Renderer {
         stack = []
         stack.reserveCapacity(frames.count + 8)
         for frame in frames { stack.append(Frame(value: frame, loop: nil)) }
-        self.source = SourceFile(path: "", text: "")
+        self.source = Self.noSource
     }
 
     struct Frame {

@@ -47,9 +47,12 @@ public struct Object: Sendable {
     public var keys: [String] { entries.map(\.name.name) }
 
     static func hash(_ name: String) -> UInt32 {
-        var hash: UInt32 = 0x811c_9dc5
-        for byte in name.utf8 { hash = (hash ^ UInt32(byte)) &* 0x0100_0193 }
-        return hash
+        var name = name
+        return name.withUTF8 { bytes in
+            var hash: UInt32 = 0x811c_9dc5
+            for byte in bytes { hash = (hash ^ UInt32(byte)) &* 0x0100_0193 }
+            return hash
+        }
     }
 
     private func position(of key: MemberName) -> Int? {
