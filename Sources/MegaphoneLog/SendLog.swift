@@ -22,6 +22,10 @@ public final class SendLog: @unchecked Sendable {
     private var demanded: UInt64 = 0
     /// When the oldest record not yet synced was written: none waits longer than `syncDelay`.
     private var oldestUnsynced: Date?
+    /// Whether the syncer is waiting, and whether with nothing to sync: wake-ups go
+    /// only where they change something (a broadcast wakes every waiting worker too).
+    private var syncerWaiting = false
+    private var syncerIdle = false
     private static let syncDelay: TimeInterval = 0.02
 
     /// Opens (or creates) the log and reads what earlier runs recorded. A torn last
@@ -111,7 +115,8 @@ public final class SendLog: @unchecked Sendable {
             thread.name = "megaphone-log-sync"
             thread.start()
         }
-        condition.broadcast()
+        // An idle syncer starts its clock for this record; a busy or timed one needs nothing.
+        if syncerIdle { condition.broadcast() }
         return Ticket(sequence: written)
     }
 
@@ -121,7 +126,8 @@ public final class SendLog: @unchecked Sendable {
         defer { condition.unlock() }
         if ticket.sequence > demanded {
             demanded = ticket.sequence
-            condition.broadcast()
+            // A syncer in the middle of an fsync looks at the demand when it is done.
+            if syncerWaiting { condition.broadcast() }
         }
         while synced < ticket.sequence {
             if let syncError { throw syncError }
@@ -147,13 +153,19 @@ public final class SendLog: @unchecked Sendable {
         while true {
             while !closing {
                 if synced == written {
+                    syncerWaiting = true
+                    syncerIdle = true
                     condition.wait()
+                    syncerWaiting = false
+                    syncerIdle = false
                     continue
                 }
                 if demanded > synced { break }
                 let due = (oldestUnsynced ?? Date()).addingTimeInterval(Self.syncDelay)
                 if due <= Date() { break }
+                syncerWaiting = true
                 _ = condition.wait(until: due)
+                syncerWaiting = false
             }
             if synced == written, closing { break }
             let target = written

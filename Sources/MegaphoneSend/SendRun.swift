@@ -254,7 +254,9 @@ final class JobQueue: @unchecked Sendable {
         while jobs.count >= capacity, !closed { condition.wait() }
         guard !closed else { return false }
         jobs.append(job)
-        condition.broadcast()
+        // Only one kind of thread ever waits at a time (the producer on a full queue,
+        // workers on an empty one), so one wake-up reaches the right one.
+        condition.signal()
         return true
     }
 
@@ -265,7 +267,7 @@ final class JobQueue: @unchecked Sendable {
         while jobs.isEmpty, !closed { condition.wait() }
         guard !jobs.isEmpty else { return nil }
         let job = jobs.removeFirst()
-        condition.broadcast()
+        condition.signal()
         return job
     }
 
