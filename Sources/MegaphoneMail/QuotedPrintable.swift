@@ -20,9 +20,10 @@ enum QuotedPrintable {
         guard let base = input.baseAddress, !input.isEmpty else { return ([], .sevenBit) }
         let count = input.count
         let (plainBytes, hasCR) = scan(base, count)
+        var plain = plainBytes
         // The common letter: printable ASCII, LF line breaks, lines within 998 octets:
         // copied a line at a time with CRLF for each LF.
-        if plainBytes, !hasCR {
+        if plain, !hasCR {
             var lineCount = 1
             var longest = 0
             var cursor = 0
@@ -52,9 +53,9 @@ enum QuotedPrintable {
                 }
                 return (output, .sevenBit)
             }
-        }
-        var plain = plainBytes
-        if plain {
+            plain = false   // a line too long for 7bit
+        } else if plain {
+            // With CRs, a line may also end at a CR: measure lines byte by byte.
             var lineLength = 0
             for byte in input {
                 lineLength = byte == 13 || byte == 10 ? 0 : lineLength + 1
