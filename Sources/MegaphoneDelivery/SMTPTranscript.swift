@@ -35,7 +35,7 @@ final class SMTPTranscript {
             let command: String
             if lastReplyCode == 334 {
                 command = "(credentials)"          // an AUTH LOGIN / PLAIN continuation: never kept
-            } else if bytes.count >= 4, bytes.prefix(4).map({ $0 & 0xDF }) == Array("AUTH".utf8) {
+            } else if bytes.count >= 4, bytes.prefix(4).elementsEqual("AUTH".utf8, by: { $0 & 0xDF == $1 }) {
                 command = String(line.split(separator: " ").prefix(2).joined(separator: " "))
             } else {
                 command = String(line.prefix(300))
