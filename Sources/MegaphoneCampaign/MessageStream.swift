@@ -69,12 +69,10 @@ public final class MessageStream {
     private func fill() {
         ready.removeAll(keepingCapacity: true)
         readyIndex = 0
-        while !finished, pending.count < Self.batchesAhead {
-            guard let batch = startBatch() else { finished = true; break }
-            pending.append(batch)
-        }
+        startBatches()
         guard !pending.isEmpty else { return }
         let batch = pending.removeFirst()
+        startBatches()   // the next batches compose while the caller works through this one
         batch.group.wait()
         var next = 0
         for (step, number) in batch.steps {
@@ -85,7 +83,17 @@ public final class MessageStream {
                 next += 1
             }
         }
-        if !finished, let batch = startBatch() { pending.append(batch) } else { finished = true }
+    }
+
+    /// Starts batches until `batchesAhead` are in flight or the rows run out.
+    private func startBatches() {
+        while !finished, pending.count < Self.batchesAhead {
+            guard let batch = startBatch() else {
+                finished = true
+                return
+            }
+            pending.append(batch)
+        }
     }
 
     /// Reads the next rows (here, in order) and composes their messages on every core in the background.
