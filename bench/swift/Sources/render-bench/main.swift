@@ -87,6 +87,21 @@ func baseContext() -> [String: Any] {
 }
 
 var loopStart = DispatchTime.now()
+
+/// The loop for the `[String: Any]` engines: each row as `recipient` and `signer` over the shared data.
+@MainActor func renderPeer(_ render: ([String: Any]) throws -> String) throws {
+    let rows = table.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+    let base = baseContext()
+    loopStart = DispatchTime.now()
+    for row in rows {
+        var context = base
+        context["recipient"] = row
+        context["signer"] = row
+        output.append(contentsOf: try render(context).utf8)
+        flushIfFull()
+    }
+}
+
 switch engine {
 case "megaphone", "megaphone-filters":
     let file = engine == "megaphone" ? "letter.mustache" : "letter-filters.mustache"
@@ -104,29 +119,11 @@ case "megaphone", "megaphone-filters":
     }
 case "swift-mustache":
     let template = try MustacheTemplate(string: read("\(folder)/letter.mustache"))
-    let rows = table.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
-    let base = baseContext()
-    loopStart = DispatchTime.now()
-    for row in rows {
-        var context = base
-        context["recipient"] = row
-        context["signer"] = row
-        output.append(contentsOf: template.render(context).utf8)
-        flushIfFull()
-    }
+    try renderPeer { template.render($0) }
 case "stencil":
     let environment = Environment()
     let template = try environment.templateClass.init(templateString: read("\(folder)/letter.stencil"), environment: environment)
-    let rows = table.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
-    let base = baseContext()
-    loopStart = DispatchTime.now()
-    for row in rows {
-        var context = base
-        context["recipient"] = row
-        context["signer"] = row
-        output.append(contentsOf: try template.render(context).utf8)
-        flushIfFull()
-    }
+    try renderPeer { try template.render($0) }
 default:
     FileHandle.standardError.write(Data("unknown engine \(engine)\n".utf8))
     exit(64)
