@@ -1,6 +1,6 @@
 // swift-tools-version: 6.0
 // Megaphone: a protest-letter and press-release mail-merge engine.
-// Toolchain only: no third-party Swift packages (see README).
+// Third-party packages: Hummingbird 2 (the web front door), GRDB 7 (the signature store), swift-log.
 import PackageDescription
 
 let settings: [SwiftSetting] = [
@@ -15,6 +15,11 @@ let package = Package(
         .executable(name: "megaphone", targets: ["megaphone"]),
         .library(name: "MegaphoneTemplate", targets: ["MegaphoneTemplate", "MegaphoneValue"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
     targets: [
         .target(name: "MegaphoneValue", swiftSettings: settings),
         .target(name: "MegaphoneData", dependencies: ["MegaphoneValue"], swiftSettings: settings),
@@ -22,7 +27,7 @@ let package = Package(
         .target(name: "MegaphoneMail", swiftSettings: settings),
         .target(
             name: "MegaphoneCampaign",
-            dependencies: ["MegaphoneValue", "MegaphoneData", "MegaphoneTemplate", "MegaphoneMail"],
+            dependencies: ["MegaphoneValue", "MegaphoneData", "MegaphoneTemplate", "MegaphoneMail", "MegaphoneSignatures"],
             swiftSettings: settings
         ),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -34,9 +39,28 @@ let package = Package(
             dependencies: ["MegaphoneCampaign", "MegaphoneMail", "MegaphoneDelivery", "MegaphoneLog"],
             swiftSettings: settings
         ),
+        .target(
+            name: "MegaphoneSignatures",
+            dependencies: ["MegaphoneValue", "MegaphoneMail", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: settings
+        ),
+        .target(
+            name: "MegaphoneWeb",
+            dependencies: [
+                "MegaphoneValue", "MegaphoneTemplate", "MegaphoneMail", "MegaphoneCampaign", "MegaphoneDelivery",
+                "MegaphoneLog", "MegaphoneSend", "MegaphoneSignatures",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
         .executableTarget(
             name: "megaphone",
-            dependencies: ["MegaphoneTemplate", "MegaphoneData", "MegaphoneValue", "MegaphoneMail", "MegaphoneCampaign", "MegaphoneDelivery", "MegaphoneLog", "MegaphoneSend"],
+            dependencies: [
+                "MegaphoneTemplate", "MegaphoneData", "MegaphoneValue", "MegaphoneMail", "MegaphoneCampaign", "MegaphoneDelivery",
+                "MegaphoneLog", "MegaphoneSend", "MegaphoneSignatures", "MegaphoneWeb",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: settings
         ),
         .testTarget(
@@ -62,6 +86,20 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(name: "MegaphoneLogTests", dependencies: ["MegaphoneLog"], swiftSettings: settings),
+        .testTarget(
+            name: "MegaphoneSignaturesTests",
+            dependencies: ["MegaphoneSignatures", "MegaphoneValue"],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "MegaphoneWebTests",
+            dependencies: [
+                "MegaphoneWeb", "MegaphoneSignatures", "MegaphoneCampaign", "MegaphoneTestSupport", "megaphone",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: settings
+        ),
         .testTarget(name: "MegaphoneDataTests", dependencies: ["MegaphoneData", "MegaphoneValue"], swiftSettings: settings),
         .target(name: "MegaphoneTestSupport", path: "Tests/MegaphoneTestSupport", swiftSettings: settings),
         .testTarget(

@@ -1,8 +1,9 @@
 public import Foundation
 import MegaphoneData
 public import MegaphoneMail
+import MegaphoneSignatures
 import MegaphoneTemplate
-import MegaphoneValue
+public import MegaphoneValue
 
 /// An opened campaign: its manifest, compiled templates (with language variants),
 /// shared data, signers and attachments, ready to compose messages one at a time.
@@ -29,7 +30,13 @@ public final class Campaign: Sendable {
         let fields: [String: String]
         let mailbox: Mailbox?
         let key: String
+        /// The recipients (comparison keys, lower-cased) a letter-page signer chose; empty: all.
+        var targets: Set<String> = []
         var value: Value { .object(Object(strings: fields)) }
+
+        func writes(to recipient: Mailbox) -> Bool {
+            targets.isEmpty || targets.contains(recipient.address.comparisonKey.lowercased())
+        }
     }
 
     private init(manifest: CampaignManifest, letters: [String: LetterTemplate], defaultLetter: LetterTemplate, htmls: [String: Template], data: Value,
@@ -100,7 +107,11 @@ public final class Campaign: Sendable {
         }
 
         var signers: [SignerRow] = []
-        if let signersPath = manifest.signers {
+        if let store = manifest.signerStore {
+            let (rows, storeProblems) = loadStoreSigners(store, manifest: manifest)
+            signers = rows
+            problems += storeProblems
+        } else if let signersPath = manifest.signers {
             let (rows, signerProblems) = loadSigners(signersPath, manifest: manifest)
             signers = rows
             problems += signerProblems
@@ -208,6 +219,93 @@ public final class Campaign: Sendable {
             }
         }
         return (rows, problems)
+    }
+
+    /// The confirmed signatures in the store, in the order they were confirmed, as signer rows
+    /// (numbered from 1 in that order, as CSV rows are numbered by line).
+    private static func loadStoreSigners(_ path: String, manifest: CampaignManifest) -> ([SignerRow], [CampaignDiagnostic]) {
+        guard FileManager.default.fileExists(atPath: path) else {
+            return ([], [CampaignDiagnostic(.warning, path: path, message: "the signature store does not exist yet, so there are no signatures; `megaphone serve \(manifest.path)` creates it when the first supporter signs")])
+        }
+        let signatures: [Signature]
+        do {
+            signatures = try SignatureStore(path: path, create: false).signatures(campaign: manifest.name, state: .confirmed)
+        } catch let error as StoreError {
+            return ([], [CampaignDiagnostic(path: path, message: error.message, isMissingFile: error.code == .missing)])
+        } catch {
+            return ([], [CampaignDiagnostic(path: path, message: "cannot read the signature store: \(error)")])
+        }
+        var rows: [SignerRow] = []
+        var problems: [CampaignDiagnostic] = []
+        for (index, signature) in signatures.enumerated() {
+            switch signerRow(signature.fields, line: index + 1, targets: signature.targets, manifest: manifest) {
+            case .success(let row): rows.append(row)
+            case .failure(let problem): problems.append(CampaignDiagnostic(path: path, line: index + 1, message: "signature \(index + 1): \(problem.message)"))
+            }
+        }
+        return (rows, problems)
+    }
+
+    private struct SignerProblem: Error {
+        let message: String
+    }
+
+    /// A signer row from fields (a store's signature, a supporter's form).
+    private static func signerRow(_ fields: [String: String], line: Int, targets: [String], manifest: CampaignManifest) -> Result<SignerRow, SignerProblem> {
+        let email = (fields["email"] ?? "").trimmingSpaces
+        do {
+            let mailbox = try Mailbox(displayName: fields["name"] ?? "", address: EmailAddress(email, allowUTF8: manifest.smtputf8))
+            return .success(SignerRow(line: line, fields: fields, mailbox: mailbox, key: mailbox.address.comparisonKey,
+                                      targets: Set(targets.map { $0.lowercased() })))
+        } catch {
+            return .failure(SignerProblem(message: error.description))
+        }
+    }
+
+    /// The shared data every message and page sees: data files, `campaign`, `sender`.
+    public var sharedData: Value { data }
+
+    /// The recipients file's rows, in order, as column → value (for a letter page's choice of target).
+    public func recipientRows() throws(CampaignFailure) -> [[String: String]] {
+        do {
+            let reader = try CSVReader(path: manifest.recipients)
+            var rows: [[String: String]] = []
+            while let record = try reader.next() { rows.append(reader.object(record)) }
+            return rows
+        } catch {
+            throw CampaignFailure(diagnostics: [CampaignDiagnostic(error)])
+        }
+    }
+
+    /// The letters one supporter sends (each-signer mode): one to each recipient whose
+    /// address is in `targets` (all recipients when `targets` is empty), with the same
+    /// keys, numbers-in-order and bytes that `send` would produce for that signer.
+    public func letters(from fields: [String: String], targets: [String]) -> [MessageOutcome] {
+        guard manifest.mode == .eachSigner else { return [] }
+        let signer: SignerRow
+        switch Self.signerRow(fields, line: 1, targets: targets, manifest: manifest) {
+        case .success(let row): signer = row
+        case .failure(let problem): return [.problems([CampaignDiagnostic(path: manifest.path, message: problem.message)])]
+        }
+        var outcomes: [MessageOutcome] = []
+        do {
+            let reader = try CSVReader(path: manifest.recipients)
+            var number = 0
+            while let record = try reader.next() {
+                let row = reader.object(record)
+                let email = (row["email"] ?? "").trimmingSpaces
+                guard !email.isEmpty,
+                      let mailbox = try? Mailbox(displayName: (row["name"] ?? "").trimmingSpaces, address: EmailAddress(email, allowUTF8: manifest.smtputf8)),
+                      signer.writes(to: mailbox) else { continue }
+                number += 1
+                let recipient = MessageStream.Recipient(line: record.line, fields: row, mailbox: mailbox, key: mailbox.address.comparisonKey)
+                outcomes.append(MessageComposer(campaign: self, recipient: recipient, signer: signer, number: number,
+                                                key: recipient.key + " " + signer.key).compose())
+            }
+        } catch {
+            outcomes.append(.problems([CampaignDiagnostic(error)]))
+        }
+        return outcomes
     }
 
     /// Composes the campaign's messages in order, reading recipients one row at a time.

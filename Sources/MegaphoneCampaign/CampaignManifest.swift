@@ -32,7 +32,12 @@ public struct CampaignManifest: Sendable {
     public let template: String
     public let html: String?
     public let recipients: String
+    /// The signers' CSV file, when signers come from a file.
     public let signers: String?
+    /// The signature store (SQLite), when signers come from `megaphone serve`.
+    public let signerStore: String?
+    /// The supporters' page, when the campaign has one.
+    public let page: PageSettings?
     public let data: [String]
     public let attachments: [String]
     public let mode: Mode
@@ -42,7 +47,7 @@ public struct CampaignManifest: Sendable {
     public let smtputf8: Bool
 
     static let knownKeys: Set<String> = ["name", "sender", "template", "html", "recipients", "signers", "data",
-                                         "attachments", "mode", "locale", "from", "smtputf8", "bounce", "description"]
+                                         "attachments", "mode", "locale", "from", "smtputf8", "bounce", "description", "page"]
 
     /// Reads and checks a campaign file; every problem found is returned.
     public static func load(_ path: String) -> (CampaignManifest?, [CampaignDiagnostic]) {
@@ -129,7 +134,27 @@ public struct CampaignManifest: Sendable {
         let template = resolve(string("template", required: true))
         let html = resolve(string("html", required: false))
         let recipients = resolve(string("recipients", required: true))
-        let signers = resolve(string("signers", required: false))
+        var signers: String? = nil
+        var signerStore: String? = nil
+        switch members["signers"] {
+        case nil: break
+        case .object(let fields)?:
+            for key in fields.keys.sorted() where key != "store" {
+                problem("signers.\(key)", "unknown key '\(key)' in \"signers\"; the only one is \"store\"", .warning)
+            }
+            if case .string(let text)? = fields["store"], !text.trimmingCharacters(in: .whitespaces).isEmpty {
+                signerStore = resolve(text)
+            } else {
+                problem("signers", "\"signers\" as an object needs a \"store\": the signature store's file, as in {\"store\": \"data/signatures.sqlite\"}")
+            }
+        default:
+            signers = resolve(string("signers", required: false))
+        }
+        let page = loadPage(members["page"], problem: problem, resolve: resolve)
+        if members["page"] != nil, signerStore == nil {
+            problems.append(CampaignDiagnostic(path: path, line: locations.location(of: "page")?.line,
+                                               message: "the campaign has a \"page\" but no signature store for it to fill; add \"signers\": {\"store\": \"data/signatures.sqlite\"}"))
+        }
         let dataFiles = list("data").compactMap { resolve($0) }
         let attachments = list("attachments").compactMap { resolve($0) }
         var mode: Mode? = nil
@@ -139,8 +164,8 @@ public struct CampaignManifest: Sendable {
                 problem("mode", "\"mode\" must be one of \(Mode.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(text)\"")
             }
         }
-        if let mode, mode != .eachRecipient, signers == nil, members["signers"] == nil {
-            problems.append(CampaignDiagnostic(path: path, message: "mode \"\(mode.rawValue)\" needs a \"signers\" CSV file; add \"signers\": \"…csv\""))
+        if let mode, mode != .eachRecipient, signers == nil, signerStore == nil, members["signers"] == nil {
+            problems.append(CampaignDiagnostic(path: path, message: "mode \"\(mode.rawValue)\" needs signers: a CSV file (\"signers\": \"…csv\") or a signature store (\"signers\": {\"store\": \"…sqlite\"})"))
         }
         var fromPolicy = FromPolicy.campaign
         if let text = string("from", required: false) {
@@ -161,7 +186,72 @@ public struct CampaignManifest: Sendable {
             return (nil, problems)
         }
         return (CampaignManifest(path: path, name: name, sender: sender, bounce: bounce, template: template, html: html,
-                                 recipients: recipients, signers: signers, data: dataFiles, attachments: attachments,
+                                 recipients: recipients, signers: signers, signerStore: signerStore, page: page, data: dataFiles, attachments: attachments,
                                  mode: mode, locale: locale, from: fromPolicy, smtputf8: smtputf8), problems)
+    }
+
+    private static func loadPage(_ value: Value?, problem: (String, String, CampaignDiagnostic.Severity) -> Void,
+                                 resolve: (String?) -> String?) -> PageSettings? {
+        guard let value else { return nil }
+        guard case .object(let fields) = value else {
+            problem("page", "\"page\" must be an object: {\"title\": \"…\", \"appeal\": \"page/appeal.html\", \"fields\": [\"name\", \"email\", …]}", .error)
+            return nil
+        }
+        for key in fields.keys.sorted() where !PageSettings.knownKeys.contains(key) {
+            problem("page.\(key)", "unknown key '\(key)' in \"page\" is ignored; the keys are \(PageSettings.knownKeys.sorted().joined(separator: ", "))", .warning)
+        }
+        func text(_ key: String) -> String? {
+            switch fields[key] {
+            case nil: return nil
+            case .string(let text)? where !text.trimmingCharacters(in: .whitespaces).isEmpty: return text
+            default:
+                problem("page.\(key)", "\"\(key)\" in \"page\" must be non-empty text in double quotes", .error)
+                return nil
+            }
+        }
+        func number(_ key: String, range: ClosedRange<Int>) -> Int? {
+            switch fields[key] {
+            case nil: return nil
+            case .int(let number)? where range.contains(number): return number
+            default:
+                problem("page.\(key)", "\"\(key)\" in \"page\" must be a whole number from \(range.lowerBound) to \(range.upperBound)", .error)
+                return nil
+            }
+        }
+        guard let title = text("title") else {
+            if fields["title"] == nil { problem("page", "\"page\" needs a \"title\", shown at the top of the page", .error) }
+            return nil
+        }
+        var formFields = ["name", "email"]
+        switch fields["fields"] {
+        case nil: formFields += ["organisation", "city"]
+        case .array(let items)?:
+            for (index, item) in items.enumerated() {
+                guard case .string(let name) = item, PageSettings.knownFields.contains(name) else {
+                    problem("page.fields[\(index)]", "each field must be one of \(PageSettings.knownFields.joined(separator: ", "))", .error)
+                    continue
+                }
+                if !formFields.contains(name) { formFields.append(name) }
+            }
+        default: problem("page.fields", "\"fields\" must be a list, as in [\"name\", \"email\", \"organisation\", \"city\"]", .error)
+        }
+        var closes: Date? = nil
+        if let text = text("closes") {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime]
+            closes = formatter.date(from: text)
+            if closes == nil {
+                problem("page.closes", "\"closes\" must be a time with its offset, as in \"2026-12-16T00:00:00+05:00\"", .error)
+            }
+        }
+        var embed: [String] = []
+        if case .array(let items)? = fields["embed_from"] {
+            for item in items { if case .string(let origin) = item, origin.hasPrefix("https://") || origin.hasPrefix("http://") { embed.append(origin) } }
+        } else if fields["embed_from"] != nil {
+            problem("page.embed_from", "\"embed_from\" must be a list of origins, as in [\"https://union.example.org\"]", .error)
+        }
+        return PageSettings(title: title, appeal: resolve(text("appeal")), fields: formFields, goal: number("goal", range: 1...100_000_000),
+                            closes: closes, confirmation: resolve(text("confirmation")), groupBy: text("group_by"),
+                            embedFrom: embed, confirmDays: number("confirm_days", range: 1...90) ?? 7)
     }
 }

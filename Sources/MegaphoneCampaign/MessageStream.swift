@@ -124,6 +124,8 @@ public final class MessageStream {
                 if signerIndex < campaign.signers.count {
                     let signer = campaign.signers[signerIndex]
                     signerIndex += 1
+                    // A letter-page signer writes only to the recipients they chose.
+                    guard signer.writes(to: recipient.mailbox) else { continue }
                     guard advanceNumber() else { return nil }
                     return .compose(composer(recipient, signer: signer, key: recipient.key + " " + signer.key))
                 }

@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+
+/// Group commit for the store's writes: work that arrives while a transaction is
+/// being written waits, and then all of it goes into the next transaction, each
+/// piece in its own savepoint, under one fsync. Every caller resumes only after
+/// the commit that holds its change is on disk.
+final class GroupCommitter: @unchecked Sendable {
+    private let pool: DatabasePool
+    private let condition = NSCondition()
+    private var jobs: [any GroupJob] = []
+    private var started = false
+    /// The most pieces of work in one transaction, so a flood cannot hold everyone back.
+    private static let maxBatch = 512
+
+    init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    /// Runs `work` inside the next group transaction and returns its result once committed.
+    func submit<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue(Job(work: work, continuation: continuation))
+        }
+    }
+
+    private func enqueue(_ job: any GroupJob) {
+        condition.lock()
+        jobs.append(job)
+        if !started {
+            started = true
+            let thread = Thread { [self] in loop() }
+            thread.name = "megaphone-store-writer"
+            thread.start()
+        }
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func loop() {
+        while true {
+            condition.lock()
+            while jobs.isEmpty { condition.wait() }
+            let batch = Array(jobs.prefix(Self.maxBatch))
+            jobs.removeFirst(batch.count)
+            condition.unlock()
+            do {
+                try pool.write { db in
+                    for job in batch { job.run(db) }
+                }
+                for job in batch { job.finish(nil) }
+            } catch {
+                for job in batch { job.finish(error) }
+            }
+        }
+    }
+}
+
+private protocol GroupJob: AnyObject {
+    /// Runs inside the transaction, in a savepoint of its own.
+    func run(_ db: Database)
+    /// Called after the commit (nil) or its failure.
+    func finish(_ commitError: (any Error)?)
+}
+
+private final class Job<T: Sendable>: GroupJob {
+    let work: @Sendable (Database) throws -> T
+    let continuation: CheckedContinuation<T, any Error>
+    var result: Result<T, any Error>?
+
+    init(work: @escaping @Sendable (Database) throws -> T, continuation: CheckedContinuation<T, any Error>) {
+        self.work = work
+        self.continuation = continuation
+    }
+
+    func run(_ db: Database) {
+        do {
+            var value: T?
+            try db.inSavepoint {
+                value = try work(db)
+                return .commit
+            }
+            if let value { result = .success(value) }
+        } catch {
+            result = .failure(error)
+        }
+    }
+
+    func finish(_ commitError: (any Error)?) {
+        if let commitError {
+            continuation.resume(throwing: commitError)
+        } else {
+            continuation.resume(with: result ?? .failure(StoreError(.damaged, path: "", "the write did not run")))
+        }
+    }
+}

@@ -1,0 +1,142 @@
+public import Foundation
+import GRDB
+
+extension SignatureStore {
+    /// Confirmed signatures of `campaign`: each address once, so this is the count.
+    public func confirmedCount(campaign: String) throws -> Int {
+        try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM signature WHERE campaign = ? AND state = 'confirmed'", arguments: [campaign]) ?? 0
+        }
+    }
+
+    /// How many signatures are in each state.
+    public func counts(campaign: String) throws -> [SignatureState: Int] {
+        try pool.read { db in
+            var result: [SignatureState: Int] = [:]
+            for state in SignatureState.allCases { result[state] = 0 }
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM signature WHERE campaign = ? GROUP BY state", arguments: [campaign]) {
+                if let state = SignatureState(rawValue: row["state"]) { result[state] = row["n"] }
+            }
+            return result
+        }
+    }
+
+    /// Signatures in `state` (all states when nil): confirmed ones in the order they
+    /// were confirmed, the others in the order they signed; the newest first when `newestFirst`.
+    public func signatures(campaign: String, state: SignatureState?, limit: Int? = nil, newestFirst: Bool = false) throws -> [Signature] {
+        try pool.read { db in
+            var sql = "SELECT * FROM signature WHERE campaign = ?"
+            var arguments: StatementArguments = [campaign]
+            if let state {
+                sql += " AND state = ?"
+                _ = arguments.append(contentsOf: [state.rawValue])
+            }
+            let direction = newestFirst ? "DESC" : "ASC"
+            sql += state == .confirmed ? " ORDER BY confirmed_at \(direction), id \(direction)" : " ORDER BY id \(direction)"
+            if let limit {
+                sql += " LIMIT ?"
+                _ = arguments.append(contentsOf: [limit])
+            }
+            return try Signature.fetchAll(db, sql: sql, arguments: arguments)
+        }
+    }
+
+    /// Releases every quarantined signature: one that was confirmed by email counts
+    /// from now on; one that was not goes back to pending. Returns how many.
+    @discardableResult
+    public func releaseQuarantined(campaign: String, now: Date = Date()) throws -> Int {
+        try pool.write { db in
+            try db.execute(sql: """
+                UPDATE signature SET
+                    confirmed_at = CASE WHEN verified_at IS NULL THEN NULL ELSE ? END,
+                    letters = CASE WHEN verified_at IS NOT NULL AND targets != '[]' THEN 'due' ELSE letters END,
+                    state = CASE WHEN verified_at IS NULL THEN 'pending' ELSE 'confirmed' END
+                WHERE campaign = ? AND state = 'quarantined'
+                """, arguments: [now.timeIntervalSince1970, campaign])
+            return db.changesCount
+        }
+    }
+
+    /// Replaces every signer's name, email, organisation, city and message by
+    /// placeholders (`Signer 12`), keeping states and counts; tokens and unsent mail go.
+    /// For after a campaign has closed. Returns how many signatures were changed.
+    @discardableResult
+    public func anonymise(campaign: String) throws -> Int {
+        try pool.write { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT id, fields FROM signature WHERE campaign = ? AND state != 'withdrawn' ORDER BY id",
+                                        arguments: [campaign])
+            var changed = 0
+            for (index, row) in rows.enumerated() {
+                let id: Int64 = row["id"]
+                var fields = SignatureFields.decode(row["fields"])
+                if fields["anonymised"] == "yes" { continue }
+                for key in Array(fields.keys) { fields[key] = "" }
+                fields["name"] = "Signer \(index + 1)"
+                fields["email"] = "signer-\(index + 1)@anonymised.invalid"
+                fields["anonymised"] = "yes"
+                try db.execute(sql: "UPDATE signature SET fields = ?, email_key = NULL, targets = '[]' WHERE id = ?",
+                               arguments: [SignatureFields.encode(fields), id])
+                changed += 1
+            }
+            try db.execute(sql: "DELETE FROM token WHERE signature_id IN (SELECT id FROM signature WHERE campaign = ?)", arguments: [campaign])
+            try db.execute(sql: "DELETE FROM mail WHERE campaign = ? AND sent_at IS NULL", arguments: [campaign])
+            try db.execute(sql: "UPDATE mail SET bytes = NULL, recipients = '[]' WHERE campaign = ?", arguments: [campaign])
+            return changed
+        }
+    }
+
+    /// Whether the organiser closed (true) or reopened (false) the campaign; nil when
+    /// neither, so the campaign's own `closes` time decides.
+    public func closedOverride(campaign: String) throws -> Bool? {
+        try pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT closed FROM campaign_state WHERE campaign = ?", arguments: [campaign])
+        }
+    }
+
+    public func setClosed(_ closed: Bool, campaign: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO campaign_state (campaign, closed) VALUES (?, ?) ON CONFLICT(campaign) DO UPDATE SET closed = excluded.closed",
+                           arguments: [campaign, closed])
+        }
+    }
+}
+
+extension SignatureStore {
+    /// Mail not yet handed to delivery, oldest first.
+    public func unsentMail(limit: Int = 100) throws -> [QueuedMail] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM mail WHERE sent_at IS NULL AND bytes IS NOT NULL ORDER BY id LIMIT ?", arguments: [limit]).map { row in
+                let bytes: Data = row["bytes"]
+                return QueuedMail(id: row["id"], campaign: row["campaign"],
+                                  mail: OutgoingMail(kind: row["kind"], key: row["key"], envelopeFrom: row["envelope_from"],
+                                                     recipients: SignatureFields.decodeList(row["recipients"]), bytes: [UInt8](bytes)))
+            }
+        }
+    }
+
+    /// How many emails wait to be sent.
+    public func unsentMailCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM mail WHERE sent_at IS NULL AND bytes IS NOT NULL") ?? 0 }
+    }
+
+    /// Marks a queued email as handed over and forgets its text (it carries tokens).
+    public func markSent(_ id: Int64, now: Date = Date()) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE mail SET sent_at = ?, bytes = NULL WHERE id = ?", arguments: [now.timeIntervalSince1970, id])
+        }
+    }
+
+    /// Confirmed letter-page signatures whose letters are still to be sent.
+    public func lettersDue(campaign: String) throws -> [Signature] {
+        try pool.read { db in
+            try Signature.fetchAll(db, sql: "SELECT * FROM signature WHERE campaign = ? AND state = 'confirmed' AND letters = 'due' ORDER BY confirmed_at, id",
+                                   arguments: [campaign])
+        }
+    }
+
+    public func markLettersSent(_ id: Int64) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE signature SET letters = 'done' WHERE id = ? AND letters = 'due'", arguments: [id])
+        }
+    }
+}

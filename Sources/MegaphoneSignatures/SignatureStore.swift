@@ -1,0 +1,108 @@
+public import Foundation
+public import GRDB
+
+/// The signature store: one SQLite file (WAL, `synchronous=FULL`) holding the
+/// signatures of one or more campaigns, their single-purpose tokens (as hashes), the
+/// mail queued for signers, and each campaign's open/closed state. It knows nothing
+/// of HTTP or of mail formats: mail is queued as bytes with its envelope.
+///
+/// Every change is one transaction, and every method returns only once its change
+/// is on disk: an answer given after it cannot be lost.
+public final class SignatureStore: Sendable {
+    public let path: String
+    let pool: DatabasePool
+    let committer: GroupCommitter
+
+    /// Opens the store at `path`, creating it (and its schema) when `create` is true.
+    public init(path: String, create: Bool = true) throws(StoreError) {
+        self.path = path
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
+            throw StoreError(.missing, path: path, "the folder \(folder) does not exist; create it or change \"signers\": {\"store\": …} in the campaign")
+        }
+        let exists = FileManager.default.fileExists(atPath: path)
+        if !exists, !create {
+            throw StoreError(.missing, path: path, "no signature store here yet; `megaphone serve` creates it when the first supporter signs")
+        }
+        if !exists, !FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder) {
+            throw StoreError(.cannotCreate, path: path, "cannot create the signature store: the folder is not writable")
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.foreignKeysEnabled = true
+        configuration.label = "signatures"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            // DatabasePool sets the writer to synchronous=NORMAL; a signature acknowledged
+            // must survive a power cut, so every commit is synced.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            try Self.migrator.migrate(pool)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN || error.resultCode == .SQLITE_READONLY {
+            throw StoreError(.cannotCreate, path: path, "cannot open the signature store for writing (\(error.message ?? "SQLite could not open it")); check the file's permissions")
+        } catch let error as DatabaseError {
+            throw StoreError(.damaged, path: path, "this file is not a usable signature store (\(error.message ?? "\(error.resultCode)")); keep a copy and point the campaign at another file")
+        } catch {
+            throw StoreError(.damaged, path: path, "cannot open the signature store: \(error)")
+        }
+        committer = GroupCommitter(pool: pool)
+    }
+
+    /// The writer's `synchronous` setting (2 is FULL), for tests that check durability.
+    public func synchronousSetting() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// The writer's journal mode (`wal`).
+    public func journalMode() throws -> String {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: signatures, tokens, mail queue, campaign state") { db in
+            try db.execute(sql: """
+                CREATE TABLE signature (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    campaign TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'confirmed', 'quarantined', 'withdrawn')),
+                    email_key TEXT,
+                    fields TEXT NOT NULL,
+                    targets TEXT NOT NULL DEFAULT '[]',
+                    created_at REAL NOT NULL,
+                    verified_at REAL,
+                    confirmed_at REAL,
+                    withdrawn_at REAL,
+                    notices INTEGER NOT NULL DEFAULT 0,
+                    letters TEXT NOT NULL DEFAULT 'none' CHECK (letters IN ('none', 'due', 'done')),
+                    UNIQUE (campaign, email_key)
+                );
+                CREATE INDEX signature_by_state ON signature (campaign, state, confirmed_at, id);
+                CREATE TABLE token (
+                    hash TEXT PRIMARY KEY,
+                    signature_id INTEGER NOT NULL REFERENCES signature(id) ON DELETE CASCADE,
+                    purpose TEXT NOT NULL CHECK (purpose IN ('confirm', 'withdraw')),
+                    expires_at REAL
+                );
+                CREATE INDEX token_by_signature ON token (signature_id);
+                CREATE TABLE mail (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    campaign TEXT NOT NULL,
+                    signature_id INTEGER REFERENCES signature(id) ON DELETE SET NULL,
+                    kind TEXT NOT NULL,
+                    key TEXT NOT NULL UNIQUE,
+                    envelope_from TEXT NOT NULL,
+                    recipients TEXT NOT NULL,
+                    bytes BLOB,
+                    created_at REAL NOT NULL,
+                    sent_at REAL
+                );
+                CREATE INDEX mail_unsent ON mail (sent_at, id);
+                CREATE TABLE campaign_state (
+                    campaign TEXT PRIMARY KEY,
+                    closed INTEGER NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}
