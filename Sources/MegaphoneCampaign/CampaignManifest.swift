@@ -252,6 +252,6 @@ public struct CampaignManifest: Sendable {
         }
         return PageSettings(title: title, appeal: resolve(text("appeal")), fields: formFields, goal: number("goal", range: 1...100_000_000),
                             closes: closes, confirmation: resolve(text("confirmation")), groupBy: text("group_by"),
-                            embedFrom: embed, confirmDays: number("confirm_days", range: 1...90) ?? 7)
+                            embedFrom: embed, templates: resolve(text("templates")), confirmDays: number("confirm_days", range: 1...90) ?? 7)
     }
 }

@@ -19,10 +19,13 @@ public struct PageSettings: Sendable {
     public let groupBy: String?
     /// Origins allowed to show the page in a frame (none by default).
     public let embedFrom: [String]
+    /// A folder whose page templates (`campaign.html`, `layout.html`…, `strings.LANG.json`)
+    /// replace the built-in ones of the same name.
+    public let templates: String?
     /// Days a confirmation link works.
     public let confirmDays: Int
 
     /// The fields a form may ask for, and the ones always asked.
     public static let knownFields = ["name", "email", "organisation", "city", "country", "postcode", "phone"]
-    static let knownKeys: Set<String> = ["title", "appeal", "fields", "goal", "closes", "confirmation", "group_by", "embed_from", "confirm_days"]
+    static let knownKeys: Set<String> = ["title", "appeal", "fields", "goal", "closes", "confirmation", "group_by", "embed_from", "confirm_days", "templates"]
 }

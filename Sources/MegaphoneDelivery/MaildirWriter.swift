@@ -32,6 +32,23 @@ public final class MaildirWriter {
         return new
     }
 
+    /// Delivers under a name the caller derives from the message itself, so that
+    /// delivering the same message again (after a crash between delivery and its
+    /// log record) leaves one copy: an existing copy in `new/` or `cur/` is kept.
+    @discardableResult
+    public func deliver(_ bytes: [UInt8], stableName name: String) throws(OutputError) -> String {
+        let new = "\(path)/new/\(name)"
+        if FileManager.default.fileExists(atPath: new) { return new }
+        if FileManager.default.fileExists(atPath: "\(path)/cur/\(name)") { return "\(path)/cur/\(name)" }
+        if let read = try? FileManager.default.contentsOfDirectory(atPath: "\(path)/cur"), let found = read.first(where: { $0.hasPrefix(name + ":") }) {
+            return "\(path)/cur/\(found)"
+        }
+        let tmp = "\(path)/tmp/\(name).\(getpid())"
+        try FileWriting.write(bytes, to: tmp, sync: true)
+        try FileWriting.rename(tmp, to: new)
+        return new
+    }
+
     /// Writes a message under `tmp/` only; `commit()` moves every staged message into `new/`.
     public func stage(_ bytes: [UInt8], number: Int) throws(OutputError) {
         let name = uniqueName(number)

@@ -1,3 +1,4 @@
+import MegaphoneMail
 /// Where a worker hands messages: an SMTP server, or the local outbox. One instance
 /// belongs to one worker thread.
 public protocol Transport: AnyObject {
@@ -26,6 +27,9 @@ extension SMTPConnection: Transport {
 public final class MaildirTransport: Transport {
     let writer: MaildirWriter
     private var count = 0
+    /// Name each copy after its content (less the Date header), so that delivering a
+    /// message again after a crash leaves one copy (the server's signer mail uses this).
+    public var stableNames = false
 
     public init(path: String) throws(DeliveryError) {
         do {
@@ -45,10 +49,27 @@ public final class MaildirTransport: Transport {
         count += 1
         let envelope = "Return-Path: <\(from)>\r\nX-Envelope-To: \(recipients.joined(separator: ", "))\r\n"
         do {
-            let file = try writer.deliver(Array(envelope.utf8) + bytes, number: count)
+            let file = stableNames
+                ? try writer.deliver(Array(envelope.utf8) + bytes, stableName: Self.stableName(bytes, recipients: recipients))
+                : try writer.deliver(Array(envelope.utf8) + bytes, number: count)
             return .success(.sent(reply: SMTPReply(code: 250, enhanced: nil, text: "delivered to \(file)"), refused: []))
         } catch {
             return .failure(DeliveryError(.unavailable, error.description))
         }
+    }
+}
+
+extension MaildirTransport {
+    /// `megaphone-` and the SHA-256 of the recipients and the message after its Date header.
+    static func stableName(_ bytes: [UInt8], recipients: [String]) -> String {
+        var start = 0
+        if bytes.starts(with: Array("Date:".utf8)) {
+            while start + 1 < bytes.count, !(bytes[start] == 13 && bytes[start + 1] == 10) { start += 1 }
+            start = min(start + 2, bytes.count)
+        }
+        var hash = SHA256()
+        hash.update(Array(recipients.joined(separator: ",").utf8))
+        hash.update(bytes[start...])
+        return "megaphone-" + SHA256.hex(hash.finalize().prefix(16))
     }
 }

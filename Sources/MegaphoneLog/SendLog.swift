@@ -30,7 +30,11 @@ public final class SendLog: @unchecked Sendable {
 
     /// Opens (or creates) the log and reads what earlier runs recorded. A torn last
     /// line (a power cut mid-write) is cut off with a warning; any other damage is an error.
-    public static func open(_ path: String) throws(LogError) -> (SendLog, LogHistory) {
+    ///
+    /// With `lock` (every sender: `send`, `serve`), the log is locked (`flock`) for as
+    /// long as it is open, so two senders never interleave records; a second one is
+    /// refused with the process that holds it. Readers (`log`) pass `lock: false`.
+    public static func open(_ path: String, lock: Bool = true) throws(LogError) -> (SendLog, LogHistory) {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
             throw LogError(path: path, message: "the folder \(folder) does not exist")
@@ -38,6 +42,11 @@ public final class SendLog: @unchecked Sendable {
         let descriptor = Foundation.open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw LogError(path: path, message: "cannot open the send log: \(String(cString: strerror(errno)))")
+        }
+        if lock, flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            let holder = LockHolder.describe(descriptor: descriptor)
+            Foundation.close(descriptor)
+            throw LogError(path: path, message: "the send log is in use by \(holder); wait for it to finish, or stop it, then run again")
         }
         let log = SendLog(path: path, descriptor: descriptor)
         let history = try log.readHistory()

@@ -85,7 +85,7 @@ struct ArgumentParser {
             let missing = spec.arguments[result.positionals.count]
             throw UsageError(message: "Missing expected argument '<\(missing.name)>'", command: spec)
         }
-        if result.positionals.count > spec.arguments.count {
+        if result.positionals.count > spec.arguments.count, spec.arguments.last?.repeating != true {
             throw UsageError(message: "Unexpected argument '\(result.positionals[spec.arguments.count])'", command: spec)
         }
         return result

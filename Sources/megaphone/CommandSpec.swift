@@ -16,6 +16,8 @@ struct ArgumentSpec: Sendable {
     let name: String
     let help: String
     var optional = false
+    /// Takes one or more values (the last argument only): `CAMPAIGN...`.
+    var repeating = false
 }
 
 /// What a command is called, what it takes, and the text of its help.
@@ -35,7 +37,7 @@ struct CommandSpec: Sendable {
         if let usageOverride { return "\(commandName) \(usageOverride)" }
         var parts = [commandName]
         for argument in arguments {
-            parts.append(argument.optional ? "[<\(argument.name)>]" : "<\(argument.name)>")
+            parts.append((argument.optional ? "[<\(argument.name)>]" : "<\(argument.name)>") + (argument.repeating ? " ..." : ""))
         }
         for option in options {
             var text = "--\(option.name)"

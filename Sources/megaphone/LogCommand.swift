@@ -37,7 +37,7 @@ enum LogCommand: Command {
         }
         let history: LogHistory
         do {
-            (_, history) = try SendLog.open(logPath)
+            (_, history) = try SendLog.open(logPath, lock: false)
         } catch {
             throw CommandFailure(message: error.description, code: .dataError)
         }

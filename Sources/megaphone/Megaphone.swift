@@ -15,6 +15,8 @@ struct Megaphone {
         RenderCommand.self,
         SendCommand.self,
         LogCommand.self,
+        ServeCommand.self,
+        SignaturesCommand.self,
         TemplateRenderCommand.self,
     ]
 

@@ -1,0 +1,81 @@
+import Foundation
+import MegaphoneCampaign
+import MegaphoneMail
+import MegaphoneSignatures
+import MegaphoneTemplate
+import MegaphoneValue
+
+/// The emails the server sends signers: "confirm your signature" and "you have
+/// already signed", in the campaign's language, from the campaign's sender.
+/// `page.confirmation` may replace the confirmation text (a letter template: a
+/// `Subject:` line, a blank line, the body).
+struct SignerMail: Sendable {
+    let campaign: WebCampaign
+    let baseURL: String
+    private let confirmSubject: Template
+    private let confirmBody: Template
+    private let noticeSubject: Template
+    private let noticeBody: Template
+
+    init(campaign: WebCampaign, baseURL: String) throws {
+        self.campaign = campaign
+        self.baseURL = baseURL
+        let options = Template.Options(escaping: .none, strict: false, locale: campaign.campaign.manifest.locale)
+        let pages = campaign.pages
+        var subject = pages.text("mail_confirm_subject", campaign.page.title)
+        var body = pages.text("mail_confirm_body")
+        var path = "confirmation email"
+        if let file = campaign.page.confirmation {
+            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+                throw PageError(path: file, message: "the confirmation template (\"page\": {\"confirmation\": …}) is missing or not UTF-8 text")
+            }
+            let normalised = text.replacingOccurrences(of: "\r\n", with: "\n")
+            guard let split = normalised.range(of: "\n\n"), normalised.hasPrefix("Subject:") else {
+                throw PageError(path: file, message: "the confirmation template must start with a 'Subject:' line, then a blank line, then the body")
+            }
+            subject = String(normalised[normalised.index(normalised.startIndex, offsetBy: 8)..<split.lowerBound]).trimmingCharacters(in: .whitespaces)
+            body = String(normalised[split.upperBound...])
+            path = file
+        }
+        do {
+            confirmSubject = try Template(source: subject, path: path, options: options)
+            confirmBody = try Template(source: body, path: path, options: options)
+            noticeSubject = try Template(source: pages.text("mail_notice_subject", campaign.page.title), path: "notice email", options: options)
+            noticeBody = try Template(source: pages.text("mail_notice_body"), path: "notice email", options: options)
+        } catch {
+            throw PageError(path: path, message: "\(error)")
+        }
+    }
+
+    /// The email for what signing did, or nil when nothing is to be sent.
+    func mail(for disposition: SignDisposition, signature: Int64, request: SignRequest) -> OutgoingMail? {
+        let manifest = campaign.campaign.manifest
+        let (subject, body): (Template, Template)
+        switch disposition {
+        case .new, .pendingAgain: (subject, body) = (confirmSubject, confirmBody)
+        case .alreadySigned: (subject, body) = (noticeSubject, noticeBody)
+        case .quiet: return nil
+        }
+        let context: Value = .object([
+            "name": .string(request.fields["name"] ?? ""),
+            "title": .string(campaign.page.title),
+            "confirm_url": .string("\(baseURL)/confirm/\(request.confirmToken)"),
+            "withdraw_url": .string("\(baseURL)/withdraw/\(request.withdrawToken)"),
+            "days": .int(campaign.page.confirmDays),
+            "sender": .string(manifest.sender.displayName),
+            "campaign": .object(["name": .string(manifest.name)]),
+        ])
+        guard let email = request.fields["email"],
+              let address = try? EmailAddress(email, allowUTF8: manifest.smtputf8),
+              let to = try? Mailbox(displayName: request.fields["name"] ?? "", address: address),
+              let subjectText = try? subject.render(context), let text = try? body.render(context) else { return nil }
+        let key = "signer-mail \(disposition == .alreadySigned ? "notice" : "confirmation") \(signature) \(request.withdrawToken.hash.prefix(16))"
+        var message = Message(from: manifest.sender, to: [to], subject: subjectText.trimmingCharacters(in: .whitespacesAndNewlines),
+                              date: request.now, messageID: Message.messageID(campaign: manifest.name, key: key, domain: manifest.sender.address.domain),
+                              text: text, envelopeFrom: manifest.bounce)
+        message.extraHeaders = [Message.Header(name: "Auto-Submitted", value: "auto-generated"), Message.Header(name: "X-Campaign", value: manifest.name)]
+        guard let bytes = try? MessageWriter.write(message) else { return nil }
+        return OutgoingMail(kind: disposition == .alreadySigned ? "notice" : "confirmation", key: key,
+                            envelopeFrom: manifest.bounce.description, recipients: [address.description], bytes: bytes)
+    }
+}

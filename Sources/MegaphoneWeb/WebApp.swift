@@ -1,0 +1,140 @@
+public import Foundation
+public import Hummingbird
+public import Logging
+public import MegaphoneCampaign
+public import MegaphoneSend
+import MegaphoneSignatures
+import MegaphoneLog
+
+/// The supporters' front door for one or more campaigns: their pages, stores, signer
+/// mail and the organiser's page. `router()` is what the server runs and what route
+/// tests call; `run()` serves until SIGTERM or SIGINT, then drains and closes.
+public final class WebApp: Sendable {
+    let campaigns: [String: WebCampaign]
+    let order: [String]
+    let mails: [String: SignerMail]
+    let mailers: [String: SignerMailer]
+    let settings: WebSettings
+    let csrf = CSRFTokens()
+    let limiter: IPRateLimit
+    let logger: Logger
+    /// The admin cookie's value: a keyed hash of this process's secret (never the token itself).
+    let adminSession: String
+    let adminTokenHash: [UInt8]?
+
+    /// Opens every campaign's store (creating it), pages, and send logs (locked).
+    /// - Parameter campaigns: each opened campaign with the delivery options for its signer mail.
+    public init(campaigns list: [(Campaign, SendOptions)], settings: WebSettings, logger: Logger) throws(WebStartError) {
+        var campaigns: [String: WebCampaign] = [:]
+        var order: [String] = []
+        var mails: [String: SignerMail] = [:]
+        var mailers: [String: SignerMailer] = [:]
+        var stores: [String: SignatureStore] = [:]
+        for (campaign, options) in list {
+            let manifest = campaign.manifest
+            guard manifest.page != nil else {
+                throw WebStartError(.data, "\(manifest.path): error: the campaign has no \"page\" to serve; add \"page\": {\"title\": …} (see the README's \"Pages\" section)")
+            }
+            guard let storePath = manifest.signerStore else {
+                throw WebStartError(.data, "\(manifest.path): error: the campaign has a \"page\" but no signature store; add \"signers\": {\"store\": \"data/signatures.sqlite\"}")
+            }
+            guard campaigns[manifest.name] == nil else {
+                throw WebStartError(.usage, "\(manifest.path): error: two campaigns are named '\(manifest.name)'; each served campaign needs its own \"name\"")
+            }
+            guard !["confirm", "withdraw", "admin", "healthz", "static"].contains(manifest.name) else {
+                throw WebStartError(.data, "\(manifest.path): error: the name '\(manifest.name)' is taken by the server's own pages; choose another \"name\"")
+            }
+            let store: SignatureStore
+            do {
+                let key = URL(fileURLWithPath: storePath).standardizedFileURL.path
+                if let open = stores[key] { store = open } else {
+                    store = try SignatureStore(path: storePath, create: true)
+                    stores[key] = store
+                }
+            } catch {
+                throw WebStartError(error.code == .missing ? .noInput : error.code == .cannotCreate ? .cannotCreate : .data, error.description)
+            }
+            let web: WebCampaign
+            do { web = try WebCampaign(campaign: campaign, store: store) } catch {
+                throw WebStartError(.data, "\(error)")
+            }
+            do { mails[manifest.name] = try SignerMail(campaign: web, baseURL: settings.baseURL) } catch {
+                throw WebStartError(.data, "\(error)")
+            }
+            let mailLog = options.logPath.hasSuffix(".sendlog.jsonl")
+                ? String(options.logPath.dropLast(".sendlog.jsonl".count)) + ".signer-mail.sendlog.jsonl"
+                : options.logPath + ".signer-mail"
+            do {
+                mailers[manifest.name] = try SignerMailer(campaign: web, options: options, mailLogPath: mailLog, logger: logger)
+            } catch {
+                throw WebStartError(error.message.contains("in use") ? .temporary : .cannotCreate, error.description)
+            }
+            campaigns[manifest.name] = web
+            order.append(manifest.name)
+        }
+        self.campaigns = campaigns
+        self.order = order
+        self.mails = mails
+        self.mailers = mailers
+        self.settings = settings
+        self.logger = logger
+        limiter = IPRateLimit(settings.perIP)
+        adminTokenHash = settings.adminToken.map { HMAC.sha256(key: Array("megaphone-admin".utf8), message: Array($0.utf8)) }
+        adminSession = SHA256Hex.of(HMAC.randomBytes(32))
+    }
+
+    /// The served campaigns' names, in the order given.
+    public var campaignNames: [String] { order }
+
+    /// Starts sending what the stores hold for signers (left over from an earlier run, too).
+    public func startMailers() {
+        for name in order { mailers[name]?.start() }
+    }
+
+    /// Finishes the email in hand and stops; what is still queued stays in the stores.
+    public func stopMailers() {
+        for name in order { mailers[name]?.stop() }
+    }
+
+    /// Emails still waiting in the stores.
+    public func queuedMailCount() -> Int {
+        var seen: Set<String> = []
+        var total = 0
+        for campaign in campaigns.values where seen.insert(campaign.store.path).inserted {
+            total += (try? campaign.store.unsentMailCount()) ?? 0
+        }
+        return total
+    }
+
+    /// Serves on `settings.host:port` until SIGTERM/SIGINT: then stops accepting,
+    /// finishes requests in flight, finishes the email in hand, and returns.
+    public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        startMailers()
+        let app = Application(
+            router: router(),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "megaphone"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        defer { stopMailers() }
+        try await app.runService()
+    }
+
+    func poke(_ campaign: String) { mailers[campaign]?.poke() }
+}
+
+/// Why the server cannot start, with the sysexits code it exits with.
+public struct WebStartError: Error, Sendable, CustomStringConvertible {
+    public enum Code: Int32, Sendable {
+        case usage = 64, data = 65, noInput = 66, cannotCreate = 73, temporary = 75, config = 78
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Logging
+import MegaphoneCampaign
+import MegaphoneSend
+import MegaphoneWeb
+
+/// `megaphone serve`: the supporters' pages for one or more campaigns, their email
+/// confirmation and signature store, and the organiser's /admin.
+enum ServeCommand: Command {
+    static let spec = CommandSpec(
+        path: ["serve"],
+        abstract: "Serve campaigns' petition and letter pages (signing, email confirmation, /admin).",
+        discussion: """
+        Each campaign needs a "page" and "signers": {"store": …}. Signer mail (the
+        confirmation emails, and letter-page signers' letters) goes to the outbox
+        Maildir unless --smtp names a server, with the same delivery options as send.
+        The organiser's token comes from MEGAPHONE_ADMIN_TOKEN or --admin-token-file,
+        never from the command line. SIGTERM or SIGINT stops the server gracefully.
+        """,
+        arguments: [ArgumentSpec(name: "campaign", help: "The campaign files (JSON), one or more.", repeating: true)],
+        options: [
+            OptionSpec(name: "listen", valueName: "host:port", help: "Where to listen (default: 127.0.0.1:8080)."),
+            OptionSpec(name: "base-url", valueName: "url", help: "The public address links start with (default: http://HOST:PORT)."),
+            OptionSpec(name: "per-ip", valueName: "rate", help: "Signatures per IP and campaign before quarantine: 120/min (default), 500/h, or 0 (off)."),
+            OptionSpec(name: "admin-token-file", valueName: "file", help: "Read the organiser's token from this file's first line."),
+            OptionSpec(name: "smtp", valueName: "url", help: "smtp://host:587 (STARTTLS required) or smtps://host:465."),
+            OptionSpec(name: "starttls", valueName: "mode", help: "required (default) or never (a relay on loopback only)."),
+            OptionSpec(name: "cacert", valueName: "file", help: "Trust this CA certificate too."),
+            OptionSpec(name: "insecure", help: "Do not check the server's certificate (test servers only)."),
+            OptionSpec(name: "user", valueName: "name", help: "The SMTP login (or put it in the URL: smtp://name@host)."),
+            OptionSpec(name: "password-file", valueName: "file", help: "Read the SMTP password from this file's first line."),
+            OptionSpec(name: "outbox", valueName: "dir", help: "The outbox Maildir when no --smtp (default: outbox/ beside each campaign)."),
+            OptionSpec(name: "retries", valueName: "n", help: "Tries after a temporary failure before deferring (default: 3)."),
+            OptionSpec(name: "max-wait", valueName: "duration", help: "Longest wait between tries: 500ms, 30s, 5m (default: 2m)."),
+            OptionSpec(name: "timeout", valueName: "duration", help: "Wait for each server reply (default: 10m, RFC 5321)."),
+        ])
+
+    static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
+        func usage(_ message: String) -> UsageError { UsageError(message: message, command: spec) }
+        var host = "127.0.0.1"
+        var port = 8080
+        if let listen = arguments.value("listen") {
+            guard let colon = listen.lastIndex(of: ":"), let number = Int(listen[listen.index(after: colon)...]), (0...65535).contains(number) else {
+                throw usage("--listen takes host:port, as in 127.0.0.1:8080 or 0.0.0.0:80")
+            }
+            host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            port = number
+        }
+        let baseURL = arguments.value("base-url") ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        guard let components = URLComponents(string: baseURL), ["http", "https"].contains(components.scheme ?? ""), components.host?.isEmpty == false,
+              components.query == nil, components.fragment == nil else {
+            throw usage("--base-url takes the public address of the pages, as in https://sign.example.org")
+        }
+        var settings = WebSettings(baseURL: baseURL)
+        settings.host = host
+        settings.port = port
+        if let text = arguments.value("per-ip") {
+            guard let limit = PerIPLimit(text) else { throw usage("--per-ip takes a rate such as 120/min or 500/h, or 0 for no limit") }
+            settings.perIP = limit
+        }
+        if let file = arguments.value("admin-token-file") {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw CommandFailure(message: "\(file): the --admin-token-file is missing or unreadable", code: .noInput)
+            }
+            settings.adminToken = String(text.split(separator: "\n").first ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        } else if let token = ProcessInfo.processInfo.environment["MEGAPHONE_ADMIN_TOKEN"], !token.isEmpty {
+            settings.adminToken = token
+        }
+        if let token = settings.adminToken, token.count < 16 {
+            throw CommandFailure(message: "the admin token is too short (\(token.count) characters); use at least 16 random characters, e.g. from `openssl rand -hex 24`", code: .config)
+        }
+
+        var campaigns: [(Campaign, SendOptions)] = []
+        for path in arguments.positionals {
+            let options = try SendCommand.makeOptions(arguments, campaignPath: path, console: console)
+            campaigns.append((try CampaignCommands.open(path, console: console), options))
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        let logger = Logger(label: "megaphone")
+        let app: WebApp
+        do { app = try WebApp(campaigns: campaigns, settings: settings, logger: logger) } catch {
+            console.err("\(error.message)\n")
+            return ExitCode(rawValue: error.code.rawValue) ?? .failure
+        }
+        if case .outbox(let outbox) = campaigns[0].1.target {
+            console.err("No --smtp server given: signer mail goes to the outbox Maildir \(outbox) (nothing leaves this machine).\n")
+        }
+        if settings.adminToken == nil { console.err("The organiser's page /admin is off: set MEGAPHONE_ADMIN_TOKEN or give --admin-token-file.\n") }
+        let queued = app.queuedMailCount()
+        if queued > 0 { console.err("\(queued) signer email\(queued == 1 ? "" : "s") left from an earlier run will be sent now.\n") }
+
+        let outcome = ServeOutcome()
+        let done = DispatchSemaphore(value: 0)
+        let names = app.campaignNames
+        let shown = settings.baseURL
+        let listenHost = host
+        Task {
+            do {
+                try await app.run { boundPort in
+                    console.out("Listening on http://\(listenHost):\(boundPort)\n")
+                    for name in names { console.out("  \(name): \(shown)/\(name)\n") }
+                }
+            } catch {
+                outcome.set("\(error)")
+            }
+            done.signal()
+        }
+        done.wait()
+        if let failure = outcome.failure {
+            console.err("megaphone: the server stopped: \(failure)\n")
+            return failure.contains("ddress already in use") || failure.contains("bind") ? .unavailable : .failure
+        }
+        let left = app.queuedMailCount()
+        console.err("Stopped. \(left == 0 ? "No signer email is waiting." : "\(left) signer email\(left == 1 ? " waits" : "s wait") in the store for the next start.")\n")
+        return .success
+    }
+}
+
+/// What the server task ended with, handed back to the waiting main thread.
+final class ServeOutcome: @unchecked Sendable {
+    private let lock = NSLock()
+    private var text: String?
+
+    func set(_ failure: String) {
+        lock.lock()
+        text = failure
+        lock.unlock()
+    }
+
+    var failure: String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return text
+    }
+}
