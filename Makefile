@@ -5,12 +5,13 @@ BIN := .build/debug/megaphone
 # Debian's python3-* packages install for /usr/bin/python3, which may not be the python3 on PATH.
 PYTHON := /usr/bin/python3
 
-# What building needs (libcurl's headers), and what the tests need besides:
-# Python's email package (stdlib), aiosmtpd, Postfix and openssl for real servers.
-BUILD_DEPS := libcurl4-openssl-dev pkg-config
-TEST_DEPS := $(BUILD_DEPS) python3 python3-aiosmtpd postfix openssl
+# What building needs (libcurl's and SQLite's headers), and what the tests need besides:
+# Python's email package (stdlib), aiosmtpd, Postfix and openssl for real servers,
+# and headless Chromium driven by Selenium for the pages.
+BUILD_DEPS := libcurl4-openssl-dev libsqlite3-dev pkg-config
+TEST_DEPS := $(BUILD_DEPS) python3 python3-aiosmtpd postfix openssl chromium chromium-driver python3-selenium
 
-.PHONY: all build demo test deps test-deps install-packages bench clean
+.PHONY: all build demo serve test deps test-deps install-packages bench clean
 
 all: build
 
@@ -20,11 +21,16 @@ build: deps
 # Check the sample embassy campaign, send it into the local outbox (nothing leaves
 # this machine: no --smtp), and show the send log's summary.
 demo: build
-	$(BIN) check campaigns/embassy-protest.json
-	rm -rf campaigns/outbox campaigns/embassy-protest.sendlog.jsonl
-	$(BIN) send campaigns/embassy-protest.json
-	$(BIN) log campaigns/embassy-protest.json
+	$(BIN) check campaigns/embassy-protest-csv.json
+	rm -rf campaigns/outbox campaigns/embassy-protest-csv.sendlog.jsonl
+	$(BIN) send campaigns/embassy-protest-csv.json
+	$(BIN) log campaigns/embassy-protest-csv.json
 	@echo "The letters are in campaigns/outbox/new (a Maildir: open it with any mail client, e.g. mutt -f campaigns/outbox)."
+
+# The sample petition and letter pages on 127.0.0.1:8080; signer mail goes to the
+# outbox Maildir campaigns/outbox (nothing leaves this machine). Ctrl-C stops it.
+serve: build
+	$(BIN) serve campaigns/petition.json campaigns/embassy-protest.json --listen 127.0.0.1:8080
 
 # Install what the tests need (only what is missing), then run the whole suite.
 # --verbose on the test run (not the build) reports each Mustache spec case by name.

@@ -3,7 +3,7 @@ import MegaphoneTestSupport
 import Testing
 
 @Suite struct CampaignCommandTests {
-    static let campaigns = ["embassy-protest", "press-release", "solidarity", "petition"]
+    static let campaigns = ["embassy-protest-csv", "press-release", "solidarity", "petition-csv"]
 
     @Test(arguments: campaigns)
     func checkPassesOnEverySample(name: String) throws {
@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func previewPrintsOneMessageAndTheEnvelope() throws {
-        let result = try CLI.run(["preview", "campaigns/embassy-protest.json", "--number", "2"])
+        let result = try CLI.run(["preview", "campaigns/embassy-protest-csv.json", "--number", "2"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("\r\nFrom: Jonas Weber via Campaign Kazakhstan <campaign@example.org>\r\n"))
         #expect(result.stdout.contains("\r\nTo: Embassy of the Republic of Kazakhstan in London\r\n <embassy-london@example.org>\r\n"))
@@ -81,13 +81,13 @@ import Testing
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let mbox = folder.url.appendingPathComponent("all.mbox").path
-        let result = try CLI.run(["render", "campaigns/embassy-protest.json", "--mbox=\(mbox)", "--limit", "5"])
+        let result = try CLI.run(["render", "campaigns/embassy-protest-csv.json", "--mbox=\(mbox)", "--limit", "5"])
         #expect(result.status == 0, "\(result.stderr)")
         let fromMbox = try PythonEmail.parse(["--mbox", mbox])
         #expect(fromMbox.count == 5)
         #expect(fromMbox.allSatisfy { $0.defects.isEmpty })
         let maildir = folder.url.appendingPathComponent("Maildir").path
-        let second = try CLI.run(["render", "campaigns/petition.json", "--maildir", maildir])
+        let second = try CLI.run(["render", "campaigns/petition-csv.json", "--maildir", maildir])
         #expect(second.status == 0, "\(second.stderr)")
         let fromMaildir = try PythonEmail.parse(["--maildir", maildir])
         #expect(fromMaildir.count == 3)
@@ -116,10 +116,10 @@ import Testing
     }
 
     @Test func renderNeedsExactlyOneOutput() throws {
-        let none = try CLI.run(["render", "campaigns/petition.json"])
+        let none = try CLI.run(["render", "campaigns/petition-csv.json"])
         #expect(none.status == 64)
         #expect(none.stderr.hasPrefix("Error: Say where to write: --out, --mbox or --maildir\nUsage: megaphone render <campaign> (--out <dir> | --mbox <file> | --maildir <dir>) [--limit <n>]\n"))
-        let two = try CLI.run(["render", "campaigns/petition.json", "--out", "a", "--mbox", "b"])
+        let two = try CLI.run(["render", "campaigns/petition-csv.json", "--out", "a", "--mbox", "b"])
         #expect(two.status == 64)
     }
 }
