@@ -97,7 +97,8 @@ let package = Package(
         .testTarget(
             name: "MegaphoneWebTests",
             dependencies: [
-                "MegaphoneWeb", "MegaphoneSignatures", "MegaphoneCampaign", "MegaphoneTestSupport", "megaphone",
+                "MegaphoneWeb", "MegaphoneSignatures", "MegaphoneCampaign", "MegaphoneSend", "MegaphoneDelivery", "MegaphoneTestSupport", "megaphone",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
