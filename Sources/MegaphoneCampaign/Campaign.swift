@@ -237,8 +237,13 @@ public final class Campaign: Sendable {
         }
         var rows: [SignerRow] = []
         var problems: [CampaignDiagnostic] = []
+        // Every field the form asks is there, blank when the signer left it empty (or
+        // it was added to the form later), so strict templates see the same names for all.
+        let expected = (manifest.page?.fields ?? ["name", "email"]) + (manifest.mode == .eachSigner ? ["message"] : [])
         for (index, signature) in signatures.enumerated() {
-            switch signerRow(signature.fields, line: index + 1, targets: signature.targets, manifest: manifest) {
+            var fields = signature.fields
+            for name in expected where fields[name] == nil { fields[name] = "" }
+            switch signerRow(fields, line: index + 1, targets: signature.targets, manifest: manifest) {
             case .success(let row): rows.append(row)
             case .failure(let problem): problems.append(CampaignDiagnostic(path: path, line: index + 1, message: "signature \(index + 1): \(problem.message)"))
             }
