@@ -152,6 +152,8 @@ public final class SendLog: @unchecked Sendable {
         let target = written
         while syncerStarted, synced < target, syncError == nil { condition.wait() }
         condition.unlock()
+        // Everything is on disk: another sender may have the log now.
+        flock(descriptor, LOCK_UN)
     }
 
     /// One fsync covers every record written since the last: group commit. It runs

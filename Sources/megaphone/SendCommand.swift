@@ -78,7 +78,7 @@ enum SendCommand: Command {
                 return .dataError
             case .log(let message):
                 console.err("\(message)\n")
-                return message.contains("not a send record") ? .dataError : .cannotCreate
+                return message.contains("not a send record") ? .dataError : message.contains("is in use by") ? .temporaryFailure : .cannotCreate
             case .delivery(let failure):
                 console.err("megaphone: \(failure.message)\n")
                 return failure.kind == .configuration ? .config : .unavailable
