@@ -17,21 +17,12 @@ enum SendCommand: Command {
         token from MEGAPHONE_SMTP_BEARER), never from the command line.
         """,
         arguments: [ArgumentSpec(name: "campaign", help: "The campaign file (JSON).")],
-        options: [
-            OptionSpec(name: "smtp", valueName: "url", help: "smtp://host:587 (STARTTLS required) or smtps://host:465."),
-            OptionSpec(name: "starttls", valueName: "mode", help: "required (default) or never (a relay on loopback only)."),
-            OptionSpec(name: "cacert", valueName: "file", help: "Trust this CA certificate too."),
-            OptionSpec(name: "insecure", help: "Do not check the server's certificate (test servers only)."),
-            OptionSpec(name: "user", valueName: "name", help: "The SMTP login (or put it in the URL: smtp://name@host)."),
-            OptionSpec(name: "password-file", valueName: "file", help: "Read the SMTP password from this file's first line."),
-            OptionSpec(name: "outbox", valueName: "dir", help: "The outbox Maildir when no --smtp (default: outbox/ beside the campaign)."),
+        options: connectionOptions + [
             OptionSpec(name: "redirect-to", valueName: "address", help: "Send every message to this one address instead (a test run)."),
             OptionSpec(name: "connections", valueName: "n", help: "Connections (workers) at once (default: 2)."),
             OptionSpec(name: "rate", valueName: "rate", help: "At most this many messages: 10/s, 300/min, 1000/h."),
             OptionSpec(name: "per-domain", valueName: "rate", help: "At most this many messages to one domain, as 30/min."),
-            OptionSpec(name: "retries", valueName: "n", help: "Tries after a temporary failure before deferring (default: 3)."),
-            OptionSpec(name: "max-wait", valueName: "duration", help: "Longest wait between tries: 500ms, 30s, 5m (default: 2m)."),
-            OptionSpec(name: "timeout", valueName: "duration", help: "Wait for each server reply (default: 10m, RFC 5321)."),
+        ] + retryOptions + [
             OptionSpec(name: "not-before", valueName: "time", help: "Hold the run until this time (ISO 8601 with zone): an embargo."),
             OptionSpec(name: "not-after", valueName: "time", help: "Start no new message after this time."),
             OptionSpec(name: "resend-uncertain", help: "Send again messages attempted earlier with no outcome."),
@@ -39,6 +30,24 @@ enum SendCommand: Command {
             OptionSpec(name: "log", valueName: "file", help: "The send log (default: NAME.sendlog.jsonl beside the campaign)."),
             OptionSpec(name: "quiet", short: "q", help: "No progress display."),
         ])
+
+    /// Where messages go (shared with `serve`, whose signer mail uses the same delivery).
+    static let connectionOptions: [OptionSpec] = [
+        OptionSpec(name: "smtp", valueName: "url", help: "smtp://host:587 (STARTTLS required) or smtps://host:465."),
+        OptionSpec(name: "starttls", valueName: "mode", help: "required (default) or never (a relay on loopback only)."),
+        OptionSpec(name: "cacert", valueName: "file", help: "Trust this CA certificate too."),
+        OptionSpec(name: "insecure", help: "Do not check the server's certificate (test servers only)."),
+        OptionSpec(name: "user", valueName: "name", help: "The SMTP login (or put it in the URL: smtp://name@host)."),
+        OptionSpec(name: "password-file", valueName: "file", help: "Read the SMTP password from this file's first line."),
+        OptionSpec(name: "outbox", valueName: "dir", help: "The outbox Maildir when no --smtp (default: outbox/ beside the campaign)."),
+    ]
+
+    /// Retries and timeouts (shared with `serve`).
+    static let retryOptions: [OptionSpec] = [
+        OptionSpec(name: "retries", valueName: "n", help: "Tries after a temporary failure before deferring (default: 3)."),
+        OptionSpec(name: "max-wait", valueName: "duration", help: "Longest wait between tries: 500ms, 30s, 5m (default: 2m)."),
+        OptionSpec(name: "timeout", valueName: "duration", help: "Wait for each server reply (default: 10m, RFC 5321)."),
+    ]
 
     static func defaultLog(for campaign: String, redirect: Bool) -> String {
         let url = URL(fileURLWithPath: campaign)

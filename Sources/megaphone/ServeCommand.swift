@@ -23,17 +23,7 @@ enum ServeCommand: Command {
             OptionSpec(name: "base-url", valueName: "url", help: "The public address links start with (default: http://HOST:PORT)."),
             OptionSpec(name: "per-ip", valueName: "rate", help: "Signatures per IP and campaign before quarantine: 120/min (default), 500/h, or 0 (off)."),
             OptionSpec(name: "admin-token-file", valueName: "file", help: "Read the organiser's token from this file's first line."),
-            OptionSpec(name: "smtp", valueName: "url", help: "smtp://host:587 (STARTTLS required) or smtps://host:465."),
-            OptionSpec(name: "starttls", valueName: "mode", help: "required (default) or never (a relay on loopback only)."),
-            OptionSpec(name: "cacert", valueName: "file", help: "Trust this CA certificate too."),
-            OptionSpec(name: "insecure", help: "Do not check the server's certificate (test servers only)."),
-            OptionSpec(name: "user", valueName: "name", help: "The SMTP login (or put it in the URL: smtp://name@host)."),
-            OptionSpec(name: "password-file", valueName: "file", help: "Read the SMTP password from this file's first line."),
-            OptionSpec(name: "outbox", valueName: "dir", help: "The outbox Maildir when no --smtp (default: outbox/ beside each campaign)."),
-            OptionSpec(name: "retries", valueName: "n", help: "Tries after a temporary failure before deferring (default: 3)."),
-            OptionSpec(name: "max-wait", valueName: "duration", help: "Longest wait between tries: 500ms, 30s, 5m (default: 2m)."),
-            OptionSpec(name: "timeout", valueName: "duration", help: "Wait for each server reply (default: 10m, RFC 5321)."),
-        ])
+        ] + SendCommand.connectionOptions + SendCommand.retryOptions)
 
     static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
         func usage(_ message: String) -> UsageError { UsageError(message: message, command: spec) }
