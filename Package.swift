@@ -66,6 +66,8 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
+        // The benchmark's store ceiling (make bench): the store alone, same durability as serve.
+        .executableTarget(name: "store-bench", dependencies: ["MegaphoneSignatures"], path: "bench/store-bench", swiftSettings: settings),
         .testTarget(
             name: "MegaphoneTemplateTests",
             dependencies: ["MegaphoneTemplate", "MegaphoneValue"],

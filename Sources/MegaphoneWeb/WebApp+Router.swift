@@ -15,6 +15,9 @@ extension WebApp {
         router.add(middleware: ErrorPageMiddleware(pages: defaultPages))
 
         router.get("/healthz") { _, _ in Self.text("ok\n") }
+        // The same answer to a POST: a load balancer's check, and the benchmark's ceiling
+        // (this server answering a trivial POST through the same middleware).
+        router.post("/healthz") { _, _ in Self.text("ok\n") }
         router.get("/static/site.css") { _, _ in try Self.asset("site.css", type: "text/css; charset=utf-8") }
         router.get("/static/count.js") { _, _ in try Self.asset("count.js", type: "text/javascript; charset=utf-8") }
 

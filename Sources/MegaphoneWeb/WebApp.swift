@@ -5,6 +5,7 @@ public import MegaphoneCampaign
 public import MegaphoneSend
 import MegaphoneSignatures
 import MegaphoneLog
+import MegaphoneDelivery
 
 /// The supporters' front door for one or more campaigns: their pages, stores, signer
 /// mail and the organiser's page. `router()` is what the server runs and what route
@@ -60,6 +61,12 @@ public final class WebApp: Sendable {
             }
             do { mails[manifest.name] = try SignerMail(campaign: web, baseURL: settings.baseURL) } catch {
                 throw WebStartError(.data, "\(error)")
+            }
+            if case .outbox(let outbox) = options.target {
+                // The outbox must be usable before the first supporter signs.
+                do { _ = try MaildirWriter(path: outbox) } catch {
+                    throw WebStartError(.cannotCreate, "\(outbox): error: the outbox Maildir cannot be created (\(error)); give --outbox a folder you can write to")
+                }
             }
             let mailLog = options.logPath.hasSuffix(".sendlog.jsonl")
                 ? String(options.logPath.dropLast(".sendlog.jsonl".count)) + ".signer-mail.sendlog.jsonl"

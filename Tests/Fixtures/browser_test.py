@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Drives headless Chromium (Selenium) through a running `megaphone serve`, as a
-supporter on a 360-pixel-wide phone would: sign the petition, confirm from the
+supporter on a 320-pixel-wide phone would: sign the petition, confirm from the
 email in the outbox, see the count go up; write a letter to a chosen embassy with
 a paragraph of one's own, confirm it, and find the letter in the outbox once.
 
@@ -109,7 +109,7 @@ def link(message, kind):
 
 
 options = webdriver.ChromeOptions()
-for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=360,900"]:
+for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=320,900"]:
     options.add_argument(argument)
 driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 try:
@@ -117,7 +117,7 @@ try:
     driver.get(base + "/petition")
     shot(driver, "1-petition")
     if driver.execute_script("return document.documentElement.scrollWidth > document.documentElement.clientWidth"):
-        fail("the petition page is wider than a 360 px screen")
+        fail("the petition page is wider than a 320 px screen")
     before = int(driver.find_element(By.ID, "count").text.replace(",", ""))
     driver.find_element(By.ID, "f-name").send_keys("Siobhán O'Connell")
     driver.find_element(By.ID, "f-email").send_keys("siobhan@example.com")
