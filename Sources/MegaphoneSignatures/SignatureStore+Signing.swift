@@ -19,7 +19,7 @@ extension SignatureStore {
 
     static func sign(_ request: SignRequest, mail: (SignDisposition, Int64) -> OutgoingMail?, in db: Database) throws -> SignDisposition {
         let now = request.now.timeIntervalSince1970
-        let existing = try Row.fetchOne(db, sql: "SELECT id, state, notices, verified_at FROM signature WHERE campaign = ? AND email_key = ?",
+        let existing = try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, state, notices, verified_at FROM signature WHERE campaign = ? AND email_key = ?"),
                                         arguments: [request.campaign, request.emailKey])
         let id: Int64
         let disposition: SignDisposition
@@ -29,22 +29,22 @@ extension SignatureStore {
             let verified = (existing["verified_at"] as Double?) != nil
             guard notices < request.maxNotices else { return .quiet }
             disposition = verified ? .alreadySigned : .pendingAgain
-            try db.execute(sql: "UPDATE signature SET notices = notices + 1 WHERE id = ?", arguments: [id])
+            try db.cachedStatement(sql: "UPDATE signature SET notices = notices + 1 WHERE id = ?").execute(arguments: [id])
         } else {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO signature (campaign, state, email_key, fields, targets, created_at)
                 VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [request.campaign, request.quarantine ? SignatureState.quarantined.rawValue : SignatureState.pending.rawValue,
+                """).execute(arguments: [request.campaign, request.quarantine ? SignatureState.quarantined.rawValue : SignatureState.pending.rawValue,
                                  request.emailKey, SignatureFields.encode(request.fields), SignatureFields.encode(request.targets), now])
             id = db.lastInsertedRowID
             disposition = .new
         }
         if disposition != .alreadySigned {
-            try db.execute(sql: "INSERT INTO token (hash, signature_id, purpose, expires_at) VALUES (?, ?, 'confirm', ?)",
-                           arguments: [request.confirmToken.hash, id, request.expires.timeIntervalSince1970])
+            try db.cachedStatement(sql: "INSERT INTO token (hash, signature_id, purpose, expires_at) VALUES (?, ?, 'confirm', ?)")
+                .execute(arguments: [request.confirmToken.hash, id, request.expires.timeIntervalSince1970])
         }
-        try db.execute(sql: "INSERT INTO token (hash, signature_id, purpose, expires_at) VALUES (?, ?, 'withdraw', NULL)",
-                       arguments: [request.withdrawToken.hash, id])
+        try db.cachedStatement(sql: "INSERT INTO token (hash, signature_id, purpose, expires_at) VALUES (?, ?, 'withdraw', NULL)")
+            .execute(arguments: [request.withdrawToken.hash, id])
         if let outgoing = mail(disposition, id) {
             try enqueue(outgoing, campaign: request.campaign, signature: id, now: now, in: db)
         }
@@ -52,10 +52,10 @@ extension SignatureStore {
     }
 
     static func enqueue(_ outgoing: OutgoingMail, campaign: String, signature: Int64?, now: Double, in db: Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO mail (campaign, signature_id, kind, key, envelope_from, recipients, bytes, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [campaign, signature, outgoing.kind, outgoing.key, outgoing.envelopeFrom,
+            """).execute(arguments: [campaign, signature, outgoing.kind, outgoing.key, outgoing.envelopeFrom,
                              SignatureFields.encode(outgoing.recipients), Data(outgoing.bytes), now])
     }
 }

@@ -130,6 +130,18 @@ import Testing
         #expect(try store.signatures(campaign: "c", state: .confirmed).first?.name == name)
     }
 
+    @Test func fieldsRoundTripWhateverTheyHold() async throws {
+        let fields = ["name": "Zoë \"Z\" O'Neil", "email": "zoe@example.org", "organisation": "Back\\slash & <b>bold</b>",
+                      "message": "Line one\nLine two\twith a tab \u{2028} and 🇰🇿", "city": "Ақтау"]
+        let token = Token.generate()
+        _ = try await store.sign(SignRequest(campaign: "c", fields: fields, targets: ["a@example.org", "b\"@example.org"], confirmToken: token,
+                                             expires: Date().addingTimeInterval(60)), mail: Self.mail)
+        _ = try await store.confirm(token)
+        let stored = try #require(try store.signatures(campaign: "c", state: .confirmed).first)
+        #expect(stored.fields == fields)
+        #expect(stored.targets == ["a@example.org", "b\"@example.org"])
+    }
+
     @Test func anonymiseKeepsCounts() async throws {
         for index in 0..<3 {
             let token = Token.generate()

@@ -98,6 +98,10 @@ import Testing
         #expect(pageNoStore.stdout.contains("pagenostore.json:2: error: the campaign has a \"page\" but no signature store"))
         let token = try CLI.run(["serve", "petition.json", "--listen", "127.0.0.1:0"], in: fixture.folder.url, environment: ["MEGAPHONE_ADMIN_TOKEN": "short"])
         #expect(token.status == 78)
+        try fixture.folder.write("a-file", "not a folder\n")
+        let outbox = try CLI.run(["serve", "petition.json", "--listen", "127.0.0.1:0", "--outbox", "a-file/outbox"], in: fixture.folder.url)
+        #expect(outbox.status == 73, "\(outbox.stderr)")
+        #expect(outbox.stderr.contains("a-file/outbox: error: the outbox Maildir cannot be created"))
     }
 
     @Test func signaturesCommandListsExportsAndReleases() async throws {
