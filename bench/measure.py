@@ -336,7 +336,7 @@ def sign_benchmarks():
                 posts.append(wrk_rate(wrk(["-t2", "-c64", f"-d{SIGN_SECONDS}s", "-s", os.path.join(ROOT, "bench", "post.lua"), base + "/healthz"])))
                 prefix = os.path.join(tmp, f"tokens{run_index}")
                 wrk(["-t2", "-c16", f"-d{SIGN_SECONDS + 4}s", "-s", os.path.join(ROOT, "bench", "tokens.lua"), base + "/petition", "--", prefix])
-                out = wrk(["-t2", "-c64", f"-d{SIGN_SECONDS}s", "-s", os.path.join(ROOT, "bench", "sign.lua"), base, "--", prefix, "/petition/sign"])
+                out = wrk(["-t2", "-c64", f"-d{SIGN_SECONDS}s", "-s", os.path.join(ROOT, "bench", "sign.lua"), base, "--", prefix, "/petition/sign", str(run_index)])
                 m = re.search(r"acked (\d+) other (\d+) seconds ([0-9.]+) p50-ms ([0-9.]+) p99-ms ([0-9.]+)", out)
                 acked, other, seconds = int(m.group(1)), int(m.group(2)), float(m.group(3))
                 if other:

@@ -1,6 +1,6 @@
 -- make bench: POSTs signatures, each with its own fresh csrf token (from tokens.lua)
 -- and address; counts the 303s (every one durable before it is sent) and the rest.
--- Arguments: PREFIX PATH
+-- Arguments: PREFIX PATH RUN (RUN keeps addresses unique across runs)
 local threads = {}
 function setup(thread)
   table.insert(threads, thread)
@@ -10,12 +10,13 @@ function init(args)
   tokens = {}
   for line in io.lines(args[1] .. "." .. id) do tokens[#tokens + 1] = line end
   path = args[2]
+  run = args[3] or "0"
   n, acked, other = 0, 0, 0
 end
 function request()
   n = n + 1
   local token = tokens[n] or "exhausted"
-  local body = "csrf=" .. token .. "&name=Bench+Signer&email=t" .. id .. "n" .. n .. "%40example.org&organisation=Union&city=Leeds"
+  local body = "csrf=" .. token .. "&name=Bench+Signer&email=r" .. run .. "t" .. id .. "n" .. n .. "%40example.org&organisation=Union&city=Leeds"
   return wrk.format("POST", path, { ["Content-Type"] = "application/x-www-form-urlencoded" }, body)
 end
 function response(status)

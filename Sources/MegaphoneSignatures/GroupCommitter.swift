@@ -24,6 +24,19 @@ final class GroupCommitter: @unchecked Sendable {
         }
     }
 
+    /// The same for a caller on a plain thread (the mailer): blocks until committed.
+    func perform<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) throws -> T {
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox<T>()
+        enqueue(BlockingJob(work: work) { result in
+            box.result = result
+            done.signal()
+        })
+        done.wait()
+        guard let result = box.result else { throw StoreError(.damaged, path: "", "the write did not run") }
+        return try result.get()
+    }
+
     private func enqueue(_ job: any GroupJob) {
         condition.lock()
         jobs.append(job)
@@ -91,6 +104,40 @@ private final class Job<T: Sendable>: GroupJob {
             continuation.resume(throwing: commitError)
         } else {
             continuation.resume(with: result ?? .failure(StoreError(.damaged, path: "", "the write did not run")))
+        }
+    }
+}
+
+private final class ResultBox<T>: @unchecked Sendable {
+    var result: Result<T, any Error>?
+}
+
+private final class BlockingJob<T: Sendable>: GroupJob {
+    let work: @Sendable (Database) throws -> T
+    let completion: (Result<T, any Error>) -> Void
+    var result: Result<T, any Error>?
+
+    init(work: @escaping @Sendable (Database) throws -> T, completion: @escaping (Result<T, any Error>) -> Void) {
+        self.work = work
+        self.completion = completion
+    }
+
+    func run(_ db: Database) {
+        do {
+            var value: T?
+            try db.inSavepoint {
+                value = try work(db)
+                return .commit
+            }
+            if let value { result = .success(value) }
+        } catch {
+            result = .failure(error)
+        }
+    }
+
+    func finish(_ commitError: (any Error)?) {
+        if let commitError { completion(.failure(commitError)) } else {
+            completion(result ?? .failure(StoreError(.damaged, path: "", "the write did not run")))
         }
     }
 }

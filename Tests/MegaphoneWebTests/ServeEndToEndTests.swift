@@ -136,3 +136,33 @@ import Testing
         #expect(text.contains("1. ANA LOPEZ, , =cmd|' /C calc'!A0"))
     }
 }
+
+/// Signer mail through a real SMTP server (aiosmtpd on loopback), with a temporary
+/// failure on the first DATA: retried, and each supporter gets exactly one email.
+@Suite struct ServeSMTPTests {
+    @Test func confirmationEmailsGoThroughSMTPWithRetries() throws {
+        let smtp = try SMTPTestServer(faults: ["data-451:1"])
+        let fixture = try WebFixture()
+        defer { fixture.folder.remove() }
+        let server = try ServeProcess(["petition.json"], in: fixture.folder.url,
+                                      extra: ["--smtp", smtp.url, "--starttls", "never", "--retries", "3", "--max-wait", "50ms"])
+        defer { _ = server.terminate() }
+        let acked = fixture.folder.url.appendingPathComponent("acked.txt").path
+        FileManager.default.createFile(atPath: acked, contents: nil)
+        let (status, output) = try python("serve_load.py", [server.base, "petition", "3", "1", acked])
+        #expect(status == 0, "\(output)")
+        var messages: [SMTPTestServer.Stored] = []
+        let until = Date().addingTimeInterval(30)
+        while Date() < until {
+            messages = try smtp.messages()
+            if messages.count >= 3 { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        let recipients = messages.flatMap(\.rcpt_tos).sorted()
+        #expect(recipients == ["load0@example.org", "load1@example.org", "load2@example.org"], "\(server.log)")
+        #expect(messages.allSatisfy { $0.text.contains("/confirm/") && $0.mail_from == "campaign@example.org" })
+        let log = try String(contentsOfFile: fixture.path("petition.signer-mail.sendlog.jsonl"), encoding: .utf8)
+        #expect(log.contains("\"state\":\"deferred\""))   // the 451, written before the retry
+        #expect(log.components(separatedBy: "\"state\":\"sent\"").count - 1 == 3)
+    }
+}
