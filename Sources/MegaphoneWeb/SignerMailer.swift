@@ -19,7 +19,9 @@ final class SignerMailer: @unchecked Sendable {
     let campaign: WebCampaign
     let options: SendOptions
     let mailLog: SendLog
-    let letterLog: SendLog
+    /// The campaign's own send log: held (and locked) only for a letter page, so a
+    /// petition can be delivered with `megaphone send` while its page is served.
+    let letterLog: SendLog?
     private let mailHistory: LogHistory
     private let letterHistory: LogHistory
     private let logger: Logger
@@ -38,7 +40,14 @@ final class SignerMailer: @unchecked Sendable {
         self.options = options
         self.logger = logger
         (mailLog, mailHistory) = try SendLog.open(mailLogPath)
-        (letterLog, letterHistory) = try SendLog.open(options.logPath)
+        if campaign.isLetterPage {
+            let (log, history) = try SendLog.open(options.logPath)
+            letterLog = log
+            letterHistory = history
+        } else {
+            letterLog = nil
+            letterHistory = LogHistory()
+        }
     }
 
     func start() {
@@ -64,7 +73,7 @@ final class SignerMailer: @unchecked Sendable {
         while !finished { condition.wait() }
         condition.unlock()
         mailLog.close()
-        letterLog.close()
+        letterLog?.close()
     }
 
     private var isStopping: Bool {
@@ -177,6 +186,7 @@ final class SignerMailer: @unchecked Sendable {
     }
 
     private func sendLetters(of signature: Signature, with transport: any Transport) -> Step {
+        guard let letterLog else { return .done }
         var fields = signature.fields
         if fields["message"] == nil { fields["message"] = "" }
         for outcome in campaign.campaign.letters(from: fields, targets: signature.targets) {

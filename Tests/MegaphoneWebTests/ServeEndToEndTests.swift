@@ -71,6 +71,24 @@ import Testing
         #expect(result.stderr.contains("the send log is in use by process \(server.process.processIdentifier)"))
     }
 
+    @Test func aPetitionCanBeDeliveredWhileItsPageIsServed() async throws {
+        let fixture = try WebFixture()
+        defer { fixture.folder.remove() }
+        let server = try ServeProcess(["petition.json"], in: fixture.folder.url)
+        defer { _ = server.terminate() }
+        let store = try SignatureStore(path: fixture.store, create: false)
+        let token = Token.generate()
+        _ = try store.signNow(SignRequest(campaign: "petition", fields: ["name": "Ana Lopez", "email": "ana@example.org", "organisation": "U", "city": "Leeds"],
+                                          confirmToken: token, expires: Date().addingTimeInterval(60))) { _, _ in nil }
+        _ = try await store.confirm(token)
+        let result = try CLI.run(["send", "petition.json", "--outbox", fixture.path("delivered"), "--quiet"], in: fixture.folder.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        let delivered = try FileManager.default.contentsOfDirectory(atPath: fixture.path("delivered/new"))
+        #expect(delivered.count == 2)
+        let text = try String(contentsOfFile: fixture.path("delivered/new/\(delivered[0])"), encoding: .utf8)
+        #expect(text.contains("1. ANA LOPEZ, U, Leeds"))
+    }
+
     @Test func startUpProblemsNameTheFileAndExit() throws {
         let fixture = try WebFixture()
         defer { fixture.folder.remove() }
