@@ -48,7 +48,7 @@ struct SignerMail: Sendable {
     }
 
     /// The email for what signing did, or nil when nothing is to be sent.
-    func mail(for disposition: SignDisposition, signature: Int64, request: SignRequest) -> OutgoingMail? {
+    func mail(for disposition: SignDisposition, request: SignRequest) -> OutgoingMail? {
         let manifest = campaign.campaign.manifest
         let (subject, body): (Template, Template)
         switch disposition {
@@ -69,7 +69,8 @@ struct SignerMail: Sendable {
               let address = try? EmailAddress(email, allowUTF8: manifest.smtputf8),
               let to = try? Mailbox(displayName: request.fields["name"] ?? "", address: address),
               let subjectText = try? subject.render(context), let text = try? body.render(context) else { return nil }
-        let key = "signer-mail \(disposition == .alreadySigned ? "notice" : "confirmation") \(signature) \(request.withdrawToken.hash.prefix(16))"
+        // The withdraw token is new for every email, so its hash names the email.
+        let key = "signer-mail \(disposition == .alreadySigned ? "notice" : "confirmation") \(request.withdrawToken.hash.prefix(32))"
         var message = Message(from: manifest.sender, to: [to], subject: subjectText.trimmingCharacters(in: .whitespacesAndNewlines),
                               date: request.now, messageID: Message.messageID(campaign: manifest.name, key: key, domain: manifest.sender.address.domain),
                               text: text, envelopeFrom: manifest.bounce)

@@ -131,7 +131,15 @@ extension WebApp {
                                       expires: now.addingTimeInterval(Double(campaign.page.confirmDays) * 86_400), now: now,
                                       maxNotices: settings.maxNotices)
         guard let mail = mails[campaign.name] else { return checkEmail }
-        _ = try await campaign.store.sign(signRequest) { disposition, id in mail.mail(for: disposition, signature: id, request: signRequest) }
+        // The confirmation (by far the most common email) is composed here, in parallel
+        // with other requests, not inside the store's one serial writer.
+        let confirmation = mail.mail(for: .new, request: signRequest)
+        _ = try await campaign.store.sign(signRequest) { disposition, _ in
+            switch disposition {
+            case .new, .pendingAgain: confirmation
+            case .alreadySigned, .quiet: mail.mail(for: disposition, request: signRequest)
+            }
+        }
         poke(campaign.name)
         return checkEmail
     }
