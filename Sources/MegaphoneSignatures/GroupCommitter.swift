@@ -20,7 +20,7 @@ final class GroupCommitter: @unchecked Sendable {
     /// Runs `work` inside the next group transaction and returns its result once committed.
     func submit<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            enqueue(Job(work: work, continuation: continuation))
+            enqueue(Job(work: work) { continuation.resume(with: $0) })
         }
     }
 
@@ -28,7 +28,7 @@ final class GroupCommitter: @unchecked Sendable {
     func perform<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) throws -> T {
         let done = DispatchSemaphore(value: 0)
         let box = ResultBox<T>()
-        enqueue(BlockingJob(work: work) { result in
+        enqueue(Job(work: work) { result in
             box.result = result
             done.signal()
         })
@@ -76,43 +76,9 @@ private protocol GroupJob: AnyObject {
     func finish(_ commitError: (any Error)?)
 }
 
+/// One piece of work: its result is handed to `completion` once the commit that
+/// holds it has succeeded (or failed).
 private final class Job<T: Sendable>: GroupJob {
-    let work: @Sendable (Database) throws -> T
-    let continuation: CheckedContinuation<T, any Error>
-    var result: Result<T, any Error>?
-
-    init(work: @escaping @Sendable (Database) throws -> T, continuation: CheckedContinuation<T, any Error>) {
-        self.work = work
-        self.continuation = continuation
-    }
-
-    func run(_ db: Database) {
-        do {
-            var value: T?
-            try db.inSavepoint {
-                value = try work(db)
-                return .commit
-            }
-            if let value { result = .success(value) }
-        } catch {
-            result = .failure(error)
-        }
-    }
-
-    func finish(_ commitError: (any Error)?) {
-        if let commitError {
-            continuation.resume(throwing: commitError)
-        } else {
-            continuation.resume(with: result ?? .failure(StoreError(.damaged, path: "", "the write did not run")))
-        }
-    }
-}
-
-private final class ResultBox<T>: @unchecked Sendable {
-    var result: Result<T, any Error>?
-}
-
-private final class BlockingJob<T: Sendable>: GroupJob {
     let work: @Sendable (Database) throws -> T
     let completion: (Result<T, any Error>) -> Void
     var result: Result<T, any Error>?
@@ -136,8 +102,14 @@ private final class BlockingJob<T: Sendable>: GroupJob {
     }
 
     func finish(_ commitError: (any Error)?) {
-        if let commitError { completion(.failure(commitError)) } else {
+        if let commitError {
+            completion(.failure(commitError))
+        } else {
             completion(result ?? .failure(StoreError(.damaged, path: "", "the write did not run")))
         }
     }
+}
+
+private final class ResultBox<T>: @unchecked Sendable {
+    var result: Result<T, any Error>?
 }

@@ -1,5 +1,5 @@
-public import Foundation
-public import GRDB
+import Foundation
+import GRDB
 
 /// The signature store: one SQLite file (WAL, `synchronous=FULL`) holding the
 /// signatures of one or more campaigns, their single-purpose tokens (as hashes), the

@@ -87,7 +87,7 @@ extension WebApp {
                 "value": .string(form?.fields[name] ?? ""), "max": .int(SignatureForm.maxLength[name] ?? 100),
                 "required": .bool(name == "name" || name == "email"),
             ]
-            if name == "name" { field["hint"] = .string(pages.text("hint_name")) }
+            if name == "name" { field["hint"] = .string(pages.text(campaign.isLetterPage ? "hint_name_letter" : "hint_name")) }
             if let error = form?.errors[name] { field["error"] = .string(error) }
             return .object(field)
         })

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// How `megaphone serve` runs: where it listens, the public address its links use,
 /// the per-IP limit, and the organiser's token (from the environment or a file only).

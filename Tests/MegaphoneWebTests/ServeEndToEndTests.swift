@@ -21,7 +21,7 @@ import Testing
         let fixture = try WebFixture()
         defer { fixture.folder.remove() }
         let acked = fixture.folder.url.appendingPathComponent("acked.txt").path
-        FileManager.default.createFile(atPath: acked, contents: nil)
+        _ = FileManager.default.createFile(atPath: acked, contents: nil)
         let server = try ServeProcess(["petition.json"], in: fixture.folder.url)
         let load = Process()
         load.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
@@ -166,7 +166,7 @@ import Testing
                                       extra: ["--smtp", smtp.url, "--starttls", "never", "--retries", "3", "--max-wait", "50ms"])
         defer { _ = server.terminate() }
         let acked = fixture.folder.url.appendingPathComponent("acked.txt").path
-        FileManager.default.createFile(atPath: acked, contents: nil)
+        _ = FileManager.default.createFile(atPath: acked, contents: nil)
         let (status, output) = try python("serve_load.py", [server.base, "petition", "3", "1", acked])
         #expect(status == 0, "\(output)")
         var messages: [SMTPTestServer.Stored] = []

@@ -14,7 +14,7 @@ final class ServeProcess: @unchecked Sendable {
     init(_ campaigns: [String], in folder: URL, extra: [String] = [], environment: [String: String] = [:]) throws {
         port = try Self.freePort()
         errors = folder.appendingPathComponent("serve-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         process.executableURL = CLI.binary
         process.arguments = ["serve"] + campaigns + ["--listen", "127.0.0.1:\(port)", "--per-ip", "0", "--outbox", folder.appendingPathComponent("outbox").path] + extra
         process.currentDirectoryURL = folder
