@@ -234,6 +234,43 @@ import Testing
         }
     }
 
+    @Test func concurrentSigningAndConfirmingCountOnce() async throws {
+        let app = Application(router: web.router())
+        web.startMailers()
+        defer { web.stopMailers() }
+        try await app.test(.router) { client in
+            var tokens: [String] = []
+            for _ in 0..<20 { tokens.append(try #require(csrf(in: try await get(client, "/petition").1))) }
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for (index, token) in tokens.enumerated() {
+                    group.addTask {
+                        try await post(client, "/petition/sign", formBody([("csrf", token), ("name", "Same Person"),
+                                                                           ("email", index % 2 == 0 ? "same@example.org" : "SAME@Example.org")])).0
+                    }
+                }
+                var all: [HTTPResponse.Status] = []
+                for try await status in group { all.append(status) }
+                return all
+            }
+            #expect(statuses.allSatisfy { $0 == .seeOther })
+            #expect(try store().signatures(campaign: "petition", state: nil).count == 1)
+            let mail = try #require(fixture.waitForOutbox(4).first { $0.contains("/confirm/") })
+            let token = try #require(link("confirm", in: mail))
+            var forms: [String] = []
+            for _ in 0..<200 { forms.append(try #require(csrf(in: try await get(client, "/confirm/\(token)").1))) }
+            let answers = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for form in forms {
+                    group.addTask { try await post(client, "/confirm/\(token)", formBody([("csrf", form)])).0 }
+                }
+                var all: [HTTPResponse.Status] = []
+                for try await status in group { all.append(status) }
+                return all
+            }
+            #expect(answers.allSatisfy { $0 == .ok })
+            #expect(try store().confirmedCount(campaign: "petition") == 1)
+        }
+    }
+
     @Test func withdrawingTakesTheSignatureOff() async throws {
         let app = Application(router: web.router())
         web.startMailers()
