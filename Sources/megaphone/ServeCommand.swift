@@ -101,8 +101,12 @@ enum ServeCommand: Command {
         }
         done.wait()
         if let failure = outcome.failure {
+            if failure.contains("ddress already in use") {
+                console.err("megaphone: cannot listen on \(listenHost):\(settings.port): the address is already in use (another server?); stop it or choose another --listen\n")
+                return .unavailable
+            }
             console.err("megaphone: the server stopped: \(failure)\n")
-            return failure.contains("ddress already in use") || failure.contains("bind") ? .unavailable : .failure
+            return failure.contains("bind") ? .unavailable : .failure
         }
         let left = app.queuedMailCount()
         console.err("Stopped. \(left == 0 ? "No signer email is waiting." : "\(left) signer email\(left == 1 ? " waits" : "s wait") in the store for the next start.")\n")
