@@ -46,7 +46,7 @@ public final class SendLog: @unchecked Sendable {
         if lock, flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             let holder = LockHolder.describe(descriptor: descriptor)
             Foundation.close(descriptor)
-            throw LogError(path: path, message: "the send log is in use by \(holder); wait for it to finish, or stop it, then run again")
+            throw LogError(.inUse, path: path, message: "the send log is in use by \(holder); wait for it to finish, or stop it, then run again")
         }
         let log = SendLog(path: path, descriptor: descriptor)
         let history = try log.readHistory()
@@ -78,7 +78,7 @@ public final class SendLog: @unchecked Sendable {
                 let line = Array(bytes[lineStart..<index])
                 if !line.isEmpty {
                     guard let value = try? JSONParser.parse(line), let record = SendRecord(value) else {
-                        throw LogError(path: path, line: lineNumber,
+                        throw LogError(.damaged, path: path, line: lineNumber,
                                        message: "this line of the send log is not a send record; the log is damaged: keep a copy and remove or repair the line")
                     }
                     history.add(record)
@@ -224,11 +224,23 @@ public final class SendLog: @unchecked Sendable {
 
 /// A send log that cannot be opened, read or written.
 public struct LogError: Error, Sendable, CustomStringConvertible {
+    /// What kind of problem it is, for the exit code.
+    public enum Code: Sendable {
+        /// The log cannot be created, read, written or synced (sysexits 73).
+        case unwritable
+        /// A line in the middle is not a send record (sysexits 65).
+        case damaged
+        /// Another sender holds the log (sysexits 75: try again later).
+        case inUse
+    }
+
+    public let code: Code
     public let path: String
     public let line: Int?
     public let message: String
 
-    public init(path: String, line: Int? = nil, message: String) {
+    public init(_ code: Code = .unwritable, path: String, line: Int? = nil, message: String) {
+        self.code = code
         self.path = path
         self.line = line
         self.message = message

@@ -1,5 +1,6 @@
 public import Foundation
 public import MegaphoneDelivery
+public import MegaphoneLog
 
 /// How `send` delivers a campaign.
 public struct SendOptions: Sendable {
@@ -81,7 +82,7 @@ public enum SendRunError: Error, Sendable {
     case campaign([String], missingFile: Bool)
     /// The rendered messages differ from those the log recorded.
     case changed([String])
-    case log(String)
+    case log(LogError)
     case delivery(DeliveryError)
 }
 

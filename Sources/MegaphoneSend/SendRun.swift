@@ -139,7 +139,7 @@ public final class SendRun: @unchecked Sendable {
                                       note: "transport \(options.transportDescription); connections \(options.connections)"
                                         + (options.redirectTo.map { "; every message redirected to \($0)" } ?? "")))
         } catch {
-            throw .log(error.description)
+            throw .log(error)
         }
 
         // Pass 2: workers send; this thread renders messages again and hands them out.
@@ -194,7 +194,7 @@ public final class SendRun: @unchecked Sendable {
         do {
             return try SendLog.open(options.logPath)
         } catch {
-            throw .log(error.description)
+            throw .log(error)
         }
     }
 

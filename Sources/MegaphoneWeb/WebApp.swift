@@ -74,7 +74,7 @@ public final class WebApp: Sendable {
             do {
                 mailers[manifest.name] = try SignerMailer(campaign: web, options: options, mailLogPath: mailLog, logger: logger)
             } catch {
-                throw WebStartError(error.message.contains("in use") ? .temporary : .cannotCreate, error.description)
+                throw WebStartError(error.code == .inUse ? .temporary : error.code == .damaged ? .data : .cannotCreate, error.description)
             }
             campaigns[manifest.name] = web
             order.append(manifest.name)

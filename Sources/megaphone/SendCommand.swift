@@ -1,6 +1,7 @@
 import Foundation
 import MegaphoneCampaign
 import MegaphoneDelivery
+import MegaphoneLog
 import MegaphoneMail
 import MegaphoneSend
 
@@ -85,9 +86,13 @@ enum SendCommand: Command {
                 for message in messages { console.err("  \(message)\n") }
                 console.err("megaphone: the campaign changed since \(options.logPath) was started (\(messages.count) message\(messages.count == 1 ? "" : "s") above); run with --allow-changed to resume anyway\n")
                 return .dataError
-            case .log(let message):
-                console.err("\(message)\n")
-                return message.contains("not a send record") ? .dataError : message.contains("is in use by") ? .temporaryFailure : .cannotCreate
+            case .log(let error):
+                console.err("\(error)\n")
+                switch error.code {
+                case .damaged: return .dataError
+                case .inUse: return .temporaryFailure
+                case .unwritable: return .cannotCreate
+                }
             case .delivery(let failure):
                 console.err("megaphone: \(failure.message)\n")
                 return failure.kind == .configuration ? .config : .unavailable
