@@ -6,6 +6,7 @@ public import MegaphoneSend
 import MegaphoneSignatures
 import MegaphoneLog
 import MegaphoneDelivery
+import NIOCore
 
 /// The supporters' front door for one or more campaigns: their pages, stores, signer
 /// mail and the organiser's page. `router()` is what the server runs and what route
@@ -123,7 +124,11 @@ public final class WebApp: Sendable {
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
         defer { stopMailers() }
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw WebStartError(.unavailable, "cannot listen on \(settings.host):\(settings.port): the address is already in use (another server?); stop it or choose another --listen")
+        }
     }
 
     func poke(_ campaign: String) { mailers[campaign]?.poke() }
@@ -132,7 +137,7 @@ public final class WebApp: Sendable {
 /// Why the server cannot start, with the sysexits code it exits with.
 public struct WebStartError: Error, Sendable, CustomStringConvertible {
     public enum Code: Int32, Sendable {
-        case usage = 64, data = 65, noInput = 66, cannotCreate = 73, temporary = 75, config = 78
+        case usage = 64, data = 65, noInput = 66, unavailable = 69, cannotCreate = 73, temporary = 75, config = 78
     }
 
     public let code: Code

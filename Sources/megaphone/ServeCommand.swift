@@ -95,18 +95,17 @@ enum ServeCommand: Command {
                     for name in names { console.out("  \(name): \(shown)/\(name)\n") }
                 }
             } catch {
-                outcome.set("\(error)")
+                outcome.set(error)
             }
             done.signal()
         }
         done.wait()
-        if let failure = outcome.failure {
-            if failure.contains("ddress already in use") {
-                console.err("megaphone: cannot listen on \(listenHost):\(settings.port): the address is already in use (another server?); stop it or choose another --listen\n")
-                return .unavailable
-            }
+        if let failure = outcome.failure as? WebStartError {
+            console.err("megaphone: \(failure.message)\n")
+            return ExitCode(rawValue: failure.code.rawValue) ?? .failure
+        } else if let failure = outcome.failure {
             console.err("megaphone: the server stopped: \(failure)\n")
-            return failure.contains("bind") ? .unavailable : .failure
+            return .failure
         }
         let left = app.queuedMailCount()
         console.err("Stopped. \(left == 0 ? "No signer email is waiting." : "\(left) signer email\(left == 1 ? " waits" : "s wait") in the store for the next start.")\n")
@@ -117,17 +116,17 @@ enum ServeCommand: Command {
 /// What the server task ended with, handed back to the waiting main thread.
 final class ServeOutcome: @unchecked Sendable {
     private let lock = NSLock()
-    private var text: String?
+    private var error: (any Error)?
 
-    func set(_ failure: String) {
+    func set(_ failure: any Error) {
         lock.lock()
-        text = failure
+        error = failure
         lock.unlock()
     }
 
-    var failure: String? {
+    var failure: (any Error)? {
         lock.lock()
         defer { lock.unlock() }
-        return text
+        return error
     }
 }
