@@ -62,14 +62,9 @@ public final class MaildirTransport: Transport {
 extension MaildirTransport {
     /// `megaphone-` and the SHA-256 of the recipients and the message after its Date header.
     static func stableName(_ bytes: [UInt8], recipients: [String]) -> String {
-        var start = 0
-        if bytes.starts(with: Array("Date:".utf8)) {
-            while start + 1 < bytes.count, !(bytes[start] == 13 && bytes[start + 1] == 10) { start += 1 }
-            start = min(start + 2, bytes.count)
-        }
         var hash = SHA256()
         hash.update(Array(recipients.joined(separator: ",").utf8))
-        hash.update(bytes[start...])
+        hash.update(Message.bytesAfterDate(bytes))
         return "megaphone-" + SHA256.hex(hash.finalize().prefix(16))
     }
 }

@@ -54,6 +54,18 @@ public struct Message: Sendable {
         return result
     }
 
+    /// A written message's bytes after its leading Date header: what stays the same
+    /// when the same message is composed again on another day (its fingerprint, and
+    /// the outbox's content-derived file names, are taken over this).
+    public static func bytesAfterDate(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
+        var start = 0
+        if bytes.starts(with: Array("Date:".utf8)) {
+            while start + 1 < bytes.count, !(bytes[start] == 13 && bytes[start + 1] == 10) { start += 1 }
+            start += 2
+        }
+        return bytes[min(start, bytes.count)...]
+    }
+
     /// A deterministic Message-ID for a campaign and a message key: the same message
     /// gets the same id on every run, so a resend can be recognised.
     public static func messageID(campaign: String, key: String, domain: String) -> String {

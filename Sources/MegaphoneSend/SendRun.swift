@@ -55,12 +55,7 @@ public final class SendRun: @unchecked Sendable {
     /// The content fingerprint of a message: its bytes without the Date header, so a
     /// re-render of the same message on another day has the same fingerprint.
     public static func fingerprint(_ bytes: [UInt8]) -> String {
-        var start = 0
-        if bytes.starts(with: Array("Date:".utf8)) {
-            while start + 1 < bytes.count, !(bytes[start] == 13 && bytes[start + 1] == 10) { start += 1 }
-            start += 2
-        }
-        return SHA256.hex(bytes[min(start, bytes.count)...])
+        SHA256.hex(Message.bytesAfterDate(bytes))
     }
 
     enum Decision {
