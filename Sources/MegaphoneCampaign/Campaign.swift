@@ -237,13 +237,8 @@ public final class Campaign: Sendable {
         }
         var rows: [SignerRow] = []
         var problems: [CampaignDiagnostic] = []
-        // Every field the form asks is there, blank when the signer left it empty (or
-        // it was added to the form later), so strict templates see the same names for all.
-        let expected = (manifest.page?.fields ?? ["name", "email"]) + (manifest.mode == .eachSigner ? ["message"] : [])
         for (index, signature) in signatures.enumerated() {
-            var fields = signature.fields
-            for name in expected where fields[name] == nil { fields[name] = "" }
-            switch signerRow(fields, line: index + 1, targets: signature.targets, manifest: manifest) {
+            switch signerRow(signature.fields, line: index + 1, targets: signature.targets, manifest: manifest) {
             case .success(let row): rows.append(row)
             case .failure(let problem): problems.append(CampaignDiagnostic(path: path, line: index + 1, message: "signature \(index + 1): \(problem.message)"))
             }
@@ -255,8 +250,14 @@ public final class Campaign: Sendable {
         let message: String
     }
 
-    /// A signer row from fields (a store's signature, a supporter's form).
-    private static func signerRow(_ fields: [String: String], line: Int, targets: [String], manifest: CampaignManifest) -> Result<SignerRow, SignerProblem> {
+    /// A signer row from a page's fields (a store's signature, a supporter's form).
+    /// Every field the form asks is there, blank when the signer left it empty (or it
+    /// was added to the form later), so strict templates see the same names for all.
+    private static func signerRow(_ given: [String: String], line: Int, targets: [String], manifest: CampaignManifest) -> Result<SignerRow, SignerProblem> {
+        var fields = given
+        for name in (manifest.page?.fields ?? ["name", "email"]) + (manifest.mode == .eachSigner ? ["message"] : []) where fields[name] == nil {
+            fields[name] = ""
+        }
         let email = (fields["email"] ?? "").trimmingSpaces
         do {
             let mailbox = try Mailbox(displayName: fields["name"] ?? "", address: EmailAddress(email, allowUTF8: manifest.smtputf8))
@@ -284,7 +285,8 @@ public final class Campaign: Sendable {
 
     /// The letters one supporter sends (each-signer mode): one to each recipient whose
     /// address is in `targets` (all recipients when `targets` is empty), with the same
-    /// keys, numbers-in-order and bytes that `send` would produce for that signer.
+    /// keys and bytes that `send` produces for that signer; rows `check` would refuse
+    /// come back as problems.
     public func letters(from fields: [String: String], targets: [String]) -> [MessageOutcome] {
         guard manifest.mode == .eachSigner else { return [] }
         let signer: SignerRow
@@ -292,24 +294,16 @@ public final class Campaign: Sendable {
         case .success(let row): signer = row
         case .failure(let problem): return [.problems([CampaignDiagnostic(path: manifest.path, message: problem.message)])]
         }
-        var outcomes: [MessageOutcome] = []
+        // The same stream `send` reads, with this one signer: the same rows checked the
+        // same way, the same keys and bytes (numbered among this signer's letters only).
+        let stream: MessageStream
         do {
-            let reader = try CSVReader(path: manifest.recipients)
-            var number = 0
-            while let record = try reader.next() {
-                let row = reader.object(record)
-                let email = (row["email"] ?? "").trimmingSpaces
-                guard !email.isEmpty,
-                      let mailbox = try? Mailbox(displayName: (row["name"] ?? "").trimmingSpaces, address: EmailAddress(email, allowUTF8: manifest.smtputf8)),
-                      signer.writes(to: mailbox) else { continue }
-                number += 1
-                let recipient = MessageStream.Recipient(line: record.line, fields: row, mailbox: mailbox, key: mailbox.address.comparisonKey)
-                outcomes.append(MessageComposer(campaign: self, recipient: recipient, signer: signer, number: number,
-                                                key: recipient.key + " " + signer.key).compose())
-            }
+            stream = MessageStream(campaign: self, reader: try CSVReader(path: manifest.recipients), limit: nil, signers: [signer])
         } catch {
-            outcomes.append(.problems([CampaignDiagnostic(error)]))
+            return [.problems([CampaignDiagnostic(error)])]
         }
+        var outcomes: [MessageOutcome] = []
+        while let outcome = stream.next() { outcomes.append(outcome) }
         return outcomes
     }
 

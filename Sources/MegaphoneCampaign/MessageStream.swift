@@ -37,10 +37,15 @@ public final class MessageStream {
         let key: String
     }
 
-    init(campaign: Campaign, reader: CSVReader, limit: Int?) {
+    /// The signers each recipient is written to in each-signer mode: the campaign's,
+    /// or one supporter's alone (a letter page).
+    let signers: [Campaign.SignerRow]
+
+    init(campaign: Campaign, reader: CSVReader, limit: Int?, signers: [Campaign.SignerRow]? = nil) {
         self.campaign = campaign
         self.reader = reader
         self.limit = limit
+        self.signers = signers ?? campaign.signers
         seen = SeenRecipients(expected: reader.estimatedRowCount())
     }
 
@@ -121,8 +126,8 @@ public final class MessageStream {
     private func nextStep() -> Step? {
         while true {
             if let recipient = current, campaign.manifest.mode == .eachSigner {
-                if signerIndex < campaign.signers.count {
-                    let signer = campaign.signers[signerIndex]
+                if signerIndex < signers.count {
+                    let signer = signers[signerIndex]
                     signerIndex += 1
                     // A letter-page signer writes only to the recipients they chose.
                     guard signer.writes(to: recipient.mailbox) else { continue }

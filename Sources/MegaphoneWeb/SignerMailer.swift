@@ -187,9 +187,7 @@ final class SignerMailer: @unchecked Sendable {
 
     private func sendLetters(of signature: Signature, with transport: any Transport) -> Step {
         guard let letterLog else { return .done }
-        var fields = signature.fields
-        if fields["message"] == nil { fields["message"] = "" }
-        for outcome in campaign.campaign.letters(from: fields, targets: signature.targets) {
+        for outcome in campaign.campaign.letters(from: signature.fields, targets: signature.targets) {
             guard case .composed(let letter) = outcome else {
                 if case .problems(let problems) = outcome, problems.contains(where: { $0.severity == .error }) {
                     logger.error("signature \(signature.id) of \(campaign.name): a letter cannot be composed: \(problems.map(\.description).joined(separator: "; "))")

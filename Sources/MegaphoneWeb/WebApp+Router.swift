@@ -194,9 +194,7 @@ extension WebApp {
         }
         var letters: [Value] = []
         if campaign.isLetterPage {
-            var fields = signature.fields
-            if fields["message"] == nil { fields["message"] = "" }
-            for outcome in campaign.campaign.letters(from: fields, targets: signature.targets) {
+            for outcome in campaign.campaign.letters(from: signature.fields, targets: signature.targets) {
                 guard case .composed(let letter) = outcome else { continue }
                 letters.append(.object(["to": .string(letter.message.to.map { $0.displayName.isEmpty ? $0.address.description : "\($0.displayName) <\($0.address)>" }.joined(separator: ", ")),
                                         "subject": .string(letter.message.subject), "text": .string(letter.message.text)]))
