@@ -163,12 +163,7 @@ final class SignerMailer: @unchecked Sendable {
 
     private func deliverQueued(_ queued: QueuedMail, with transport: any Transport) -> Step {
         let mail = queued.mail
-        if done.contains(mail.key) {
-            try? campaign.store.markSent(queued.id)
-            return .done
-        }
-        if let entry = mailHistory[mail.key], entry.state == .sent || entry.state == .failed
-            || (entry.isUncertain && !isOutbox) {
+        if isSettled(mail.key, in: mailHistory) {
             try? campaign.store.markSent(queued.id)
             return .done
         }
@@ -180,9 +175,15 @@ final class SignerMailer: @unchecked Sendable {
         return step
     }
 
-    private var isOutbox: Bool {
-        if case .outbox = options.target { return true }
-        return false
+    /// Whether an email needs no (further) try: it has an outcome from this run, or the
+    /// log says it was sent or refused — or handed to an SMTP server with no reply, which
+    /// is not resent (the outbox's content-named copies make a repeat there harmless).
+    private func isSettled(_ key: String, in history: LogHistory) -> Bool {
+        if done.contains(key) { return true }
+        guard let entry = history[key] else { return false }
+        if entry.state == .sent || entry.state == .failed { return true }
+        if case .outbox = options.target { return false }
+        return entry.isUncertain
     }
 
     private func sendLetters(of signature: Signature, with transport: any Transport) -> Step {
@@ -194,8 +195,7 @@ final class SignerMailer: @unchecked Sendable {
                 }
                 continue
             }
-            if done.contains(letter.key) { continue }
-            if let entry = letterHistory[letter.key], entry.state == .sent || entry.state == .failed || (entry.isUncertain && !isOutbox) { continue }
+            if isSettled(letter.key, in: letterHistory) { continue }
             let recipients = options.redirectTo.map { [$0] } ?? letter.message.envelopeRecipients.map(\.description)
             let record = SendRecord(campaign: campaign.name, state: .attempt, key: letter.key, number: letter.number,
                                     messageID: letter.message.messageID, recipients: recipients, hash: SendRun.fingerprint(letter.bytes),
@@ -233,32 +233,30 @@ final class SignerMailer: @unchecked Sendable {
             return .later
         }
         let result = transport.deliver(from: from, recipients: recipients, bytes: bytes) { (try? log.waitDurable(ticket)) != nil }
+        func settle(_ state: SendRecord.State, reply: SMTPReply? = nil, note: String? = nil) -> Step {
+            write(state, reply: reply, note: note)
+            done.insert(key)
+            retryAt[key] = nil
+            return .done
+        }
+        func retry(_ step: Step, reply: SMTPReply? = nil, note: String) -> Step {
+            write(.deferred, reply: reply, note: note)
+            retryAt[key] = (Date().addingTimeInterval(options.retry.wait(after: tries + 1)), tries + 1)
+            return step
+        }
         switch result {
         case .failure(let error):
-            write(.deferred, note: "not delivered: \(error.message)")
             logger.warning("signer mail for \(campaign.name): \(error.message); connecting again")
-            retryAt[key] = (Date().addingTimeInterval(options.retry.wait(after: tries + 1)), tries + 1)
-            return .reconnect
+            return retry(.reconnect, note: "not delivered: \(error.message)")
         case .success(.sent(let reply, _)):
-            write(.sent, reply: reply)
-            done.insert(key)
-            retryAt[key] = nil
-            return .done
+            return settle(.sent, reply: reply)
         case .success(.permanent(let reply, let reason)):
-            write(.failed, reply: reply, note: reason)
             logger.warning("signer mail for \(campaign.name): \(key) refused: \(reason)")
-            done.insert(key)
-            retryAt[key] = nil
-            return .done
+            return settle(.failed, reply: reply, note: reason)
         case .success(.uncertain(let reason)):
-            write(.uncertain, note: reason)
-            done.insert(key)
-            retryAt[key] = nil
-            return .done
+            return settle(.uncertain, note: reason)
         case .success(.temporary(let reply, let reason)):
-            write(.deferred, reply: reply, note: reason)
-            retryAt[key] = (Date().addingTimeInterval(options.retry.wait(after: tries + 1)), tries + 1)
-            return .later
+            return retry(.later, reply: reply, note: reason)
         }
     }
 }
