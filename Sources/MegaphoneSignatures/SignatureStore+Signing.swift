@@ -80,13 +80,16 @@ public enum WithdrawOutcome: Sendable, Equatable {
 }
 
 extension SignatureStore {
-    /// The signature a token of `purpose` belongs to, if the token is known and not expired.
-    public func signature(token: Token, purpose: String, now: Date = Date()) throws -> Signature? {
+    /// The signature a token of `purpose` belongs to, and when the token stops working
+    /// (nil: never), whether or not it has expired; nil when the token is unknown.
+    public func signature(token: Token, purpose: String) throws -> (signature: Signature, expires: Date?)? {
         try pool.read { db in
-            try Signature.fetchOne(db, sql: """
-                SELECT signature.* FROM token JOIN signature ON signature.id = token.signature_id
-                WHERE token.hash = ? AND token.purpose = ? AND (token.expires_at IS NULL OR token.expires_at >= ?)
-                """, arguments: [token.hash, purpose, now.timeIntervalSince1970])
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT signature.*, token.expires_at AS token_expires_at FROM token JOIN signature ON signature.id = token.signature_id
+                WHERE token.hash = ? AND token.purpose = ?
+                """, arguments: [token.hash, purpose]) else { return nil }
+            let expires = (row["token_expires_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+            return (try Signature(row: row), expires)
         }
     }
 

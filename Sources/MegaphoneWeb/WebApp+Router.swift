@@ -162,34 +162,34 @@ extension WebApp {
 
     // MARK: Confirming and withdrawing
 
-    /// The campaign and signature a token belongs to, in whichever store holds it.
-    func find(_ token: Token, purpose: String) throws -> (WebCampaign, Signature)? {
+    /// The campaign, signature and token expiry a token belongs to, in whichever store holds it.
+    func find(_ token: Token, purpose: String) throws -> (WebCampaign, Signature, Date?)? {
         var seen: Set<String> = []
         for name in order {
             guard let campaign = campaigns[name], seen.insert(campaign.store.path).inserted else { continue }
-            if let signature = try campaign.store.signature(token: token, purpose: purpose, now: .distantPast),
+            if let (signature, expires) = try campaign.store.signature(token: token, purpose: purpose),
                let owner = campaigns[signature.campaign] {
-                return (owner, signature)
+                return (owner, signature, expires)
             }
         }
         return nil
     }
 
-    func token(_ context: WebRequestContext, purpose: String) throws -> (Token, WebCampaign, Signature) {
+    func token(_ context: WebRequestContext, purpose: String) throws -> (Token, WebCampaign, Signature, Date?) {
         let pages = defaultPages
-        guard let text = context.parameters.get("token"), let token = Token(text), let (campaign, signature) = try find(token, purpose: purpose),
+        guard let text = context.parameters.get("token"), let token = Token(text), let (campaign, signature, expires) = try find(token, purpose: purpose),
               signature.state != .withdrawn || purpose == "withdraw" else {
             throw PageFailure(.notFound, heading: pages?.text("unknown_heading") ?? "", pages?.text("unknown_text") ?? "")
         }
-        return (token, campaign, signature)
+        return (token, campaign, signature, expires)
     }
 
     func confirmPage(_ context: WebRequestContext) async throws -> Response {
-        let (token, campaign, signature) = try token(context, purpose: "confirm")
+        let (token, campaign, signature, expires) = try token(context, purpose: "confirm")
         let pages = campaign.pages
         if signature.verifiedAt != nil { return Self.html(thanks(campaign)) }
         if campaign.isClosed() { throw PageFailure(.forbidden, heading: pages.text("closed_heading"), pages.text("closed")) }
-        if try campaign.store.signature(token: token, purpose: "confirm", now: Date()) == nil {
+        if let expires, expires < Date() {
             throw PageFailure(.gone, heading: pages.text("expired_heading"), pages.text("expired_text"), back: "/\(campaign.name)")
         }
         var letters: [Value] = []
@@ -218,7 +218,7 @@ extension WebApp {
     }
 
     func confirm(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        let (token, campaign, _) = try token(context, purpose: "confirm")
+        let (token, campaign, _, _) = try token(context, purpose: "confirm")
         let pages = campaign.pages
         let form = try await Self.form(request, context, pages: pages)
         try redeem(form["csrf"], purpose: "confirm", pages: pages)
@@ -235,7 +235,7 @@ extension WebApp {
     }
 
     func withdrawPage(_ context: WebRequestContext) async throws -> Response {
-        let (token, campaign, signature) = try token(context, purpose: "withdraw")
+        let (token, campaign, signature, _) = try token(context, purpose: "withdraw")
         let pages = campaign.pages
         if signature.state == .withdrawn {
             return Self.html(pages.message(title: campaign.page.title, heading: pages.text("withdrawn_heading"), paragraphs: [pages.text("withdrawn_text")]))
@@ -249,7 +249,7 @@ extension WebApp {
     }
 
     func withdraw(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        let (token, campaign, _) = try token(context, purpose: "withdraw")
+        let (token, campaign, _, _) = try token(context, purpose: "withdraw")
         let pages = campaign.pages
         let form = try await Self.form(request, context, pages: pages)
         try redeem(form["csrf"], purpose: "withdraw", pages: pages)

@@ -271,6 +271,19 @@ import Testing
         }
     }
 
+    @Test func anExpiredLinkSaysSoAndConfirmsNothing() async throws {
+        let app = Application(router: web.router())
+        let token = Token.generate()
+        _ = try SignatureStore(path: fixture.store).signNow(SignRequest(campaign: "petition", fields: ["name": "Late Comer", "email": "late@example.org"],
+                                                                        confirmToken: token, expires: Date().addingTimeInterval(-1))) { _, _ in nil }
+        try await app.test(.router) { client in
+            let (status, page, _) = try await get(client, "/confirm/\(token)")
+            #expect(status == .gone)
+            #expect(page.contains("This link has expired"))
+            #expect(try store().confirmedCount(campaign: "petition") == 0)
+        }
+    }
+
     @Test func withdrawingTakesTheSignatureOff() async throws {
         let app = Application(router: web.router())
         web.startMailers()
