@@ -2,7 +2,7 @@ public import Foundation
 import MegaphoneData
 public import MegaphoneMail
 import MegaphoneSignatures
-import MegaphoneTemplate
+public import MegaphoneTemplate
 public import MegaphoneValue
 
 /// An opened campaign: its manifest, compiled templates (with language variants),
@@ -24,6 +24,8 @@ public final class Campaign: Sendable {
     public let warnings: [CampaignDiagnostic]
     /// Column names of the recipients file.
     let recipientColumns: [String]
+    /// The page's own confirmation email (`page.confirmation`), compiled as a letter template.
+    let confirmation: LetterTemplate?
 
     struct SignerRow: Sendable {
         let line: Int
@@ -40,7 +42,8 @@ public final class Campaign: Sendable {
     }
 
     private init(manifest: CampaignManifest, letters: [String: LetterTemplate], defaultLetter: LetterTemplate, htmls: [String: Template], data: Value,
-                 signers: [SignerRow], attachments: [Attachment], date: Date, warnings: [CampaignDiagnostic], recipientColumns: [String]) {
+                 signers: [SignerRow], attachments: [Attachment], date: Date, warnings: [CampaignDiagnostic], recipientColumns: [String],
+                 confirmation: LetterTemplate?) {
         self.manifest = manifest
         self.letters = letters
         self.defaultLetter = defaultLetter
@@ -51,6 +54,7 @@ public final class Campaign: Sendable {
         self.date = date
         self.warnings = warnings
         self.recipientColumns = recipientColumns
+        self.confirmation = confirmation
     }
 
     /// Opens the campaign file at `path`. Returns nil with the errors when it cannot
@@ -67,6 +71,16 @@ public final class Campaign: Sendable {
             let (loadedHTML, htmlProblems) = loadVariants(of: html, html: true, locale: manifest.locale)
             problems += htmlProblems
             htmls = loadedHTML.compactMapValues { $0.body }
+        }
+        // Read like any letter template, so `check` reports its problems with line and column.
+        var confirmation: LetterTemplate? = nil
+        if let file = manifest.page?.confirmation {
+            let folder = URL(fileURLWithPath: file).deletingLastPathComponent().path
+            let (loadedConfirmation, confirmationProblems) = LetterTemplate.load(
+                path: file, options: Template.Options(escaping: .none, strict: false, locale: manifest.locale),
+                partials: PartialDirectory(directories: [folder], templateExtension: URL(fileURLWithPath: file).pathExtension))
+            problems += confirmationProblems
+            confirmation = loadedConfirmation
         }
 
         var data = Value.object([:])
@@ -130,7 +144,8 @@ public final class Campaign: Sendable {
         let warnings = problems.filter { $0.severity == .warning }
         guard problems.allSatisfy({ $0.severity == .warning }), let defaultLetter = letters[""] else { return (nil, problems) }
         return (Campaign(manifest: manifest, letters: letters, defaultLetter: defaultLetter, htmls: htmls, data: data, signers: signers,
-                         attachments: attachments, date: date, warnings: warnings, recipientColumns: recipientColumns), warnings)
+                         attachments: attachments, date: date, warnings: warnings, recipientColumns: recipientColumns,
+                         confirmation: confirmation), warnings)
     }
 
     /// The template and its language variants: `letter.txt`, `letter.ru.txt`, `letter.kk.txt`…
@@ -266,6 +281,13 @@ public final class Campaign: Sendable {
         } catch {
             return .failure(SignerProblem(message: error.description))
         }
+    }
+
+    /// The page's own confirmation email (`page.confirmation`): its Subject and body
+    /// templates; nil when the campaign uses the built-in one.
+    public var confirmationTemplates: (subject: Template, body: Template)? {
+        guard let confirmation, let subject = confirmation.header("Subject") else { return nil }
+        return (subject.template, confirmation.body)
     }
 
     /// The shared data every message and page sees: data files, `campaign`, `sender`.

@@ -8,7 +8,7 @@ import MegaphoneValue
 /// The emails the server sends signers: "confirm your signature" and "you have
 /// already signed", in the campaign's language, from the campaign's sender.
 /// `page.confirmation` may replace the confirmation text (a letter template: a
-/// `Subject:` line, a blank line, the body).
+/// `Subject:` line, a blank line, the body; compiled by the campaign).
 struct SignerMail: Sendable {
     let campaign: WebCampaign
     let baseURL: String
@@ -22,28 +22,19 @@ struct SignerMail: Sendable {
         self.baseURL = baseURL
         let options = Template.Options(escaping: .none, strict: false, locale: campaign.campaign.manifest.locale)
         let pages = campaign.pages
-        var subject = pages.text("mail_confirm_subject", campaign.page.title)
-        var body = pages.text("mail_confirm_body")
-        var path = "confirmation email"
-        if let file = campaign.page.confirmation {
-            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-                throw PageError(path: file, message: "the confirmation template (\"page\": {\"confirmation\": …}) is missing or not UTF-8 text")
-            }
-            let normalised = text.replacingOccurrences(of: "\r\n", with: "\n")
-            guard let split = normalised.range(of: "\n\n"), normalised.hasPrefix("Subject:") else {
-                throw PageError(path: file, message: "the confirmation template must start with a 'Subject:' line, then a blank line, then the body")
-            }
-            subject = String(normalised[normalised.index(normalised.startIndex, offsetBy: 8)..<split.lowerBound]).trimmingCharacters(in: .whitespaces)
-            body = String(normalised[split.upperBound...])
-            path = file
-        }
         do {
-            confirmSubject = try Template(source: subject, path: path, options: options)
-            confirmBody = try Template(source: body, path: path, options: options)
+            // The campaign's own confirmation (`page.confirmation`) was compiled, and
+            // checked with line and column, when the campaign opened.
+            if let own = campaign.campaign.confirmationTemplates {
+                (confirmSubject, confirmBody) = own
+            } else {
+                confirmSubject = try Template(source: pages.text("mail_confirm_subject", campaign.page.title), path: "confirmation email", options: options)
+                confirmBody = try Template(source: pages.text("mail_confirm_body"), path: "confirmation email", options: options)
+            }
             noticeSubject = try Template(source: pages.text("mail_notice_subject", campaign.page.title), path: "notice email", options: options)
             noticeBody = try Template(source: pages.text("mail_notice_body"), path: "notice email", options: options)
         } catch {
-            throw PageError(path: path, message: "\(error)")
+            throw PageError(path: "strings.\(pages.language).json", message: "\(error)")
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import MegaphoneSignatures
+import MegaphoneTestSupport
 import MegaphoneWeb
 import Testing
 
@@ -268,6 +269,27 @@ import Testing
             }
             #expect(answers.allSatisfy { $0 == .ok })
             #expect(try store().confirmedCount(campaign: "petition") == 1)
+        }
+    }
+
+    @Test func aCampaignsOwnConfirmationEmailIsUsed() async throws {
+        let fixture = try WebFixture()   // its own: this suite's app holds the shared fixture's logs
+        defer { fixture.folder.remove() }
+        try fixture.folder.write("page/confirm.txt", "Subject: Please confirm for {{title}}\n\nDear {{name}},\nconfirm here: {{confirm_url}}\n")
+        let json = try String(contentsOfFile: fixture.path("petition.json"), encoding: .utf8)
+            .replacingOccurrences(of: "\"goal\": 100}", with: "\"goal\": 100, \"confirmation\": \"page/confirm.txt\"}")
+        try fixture.folder.write("petition.json", json)
+        let own = try fixture.app()
+        let app = Application(router: own.router())
+        own.startMailers()
+        defer { own.stopMailers() }
+        try await app.test(.router) { client in
+            let (status, _, _) = try await sign(client, "petition", [("name", "Ana Lopez"), ("email", "ana@example.org")])
+            #expect(status == .seeOther)
+            let mail = try #require(fixture.waitForOutbox(1).first)
+            #expect(mail.contains("Subject: Please confirm for Sign the petition"))
+            #expect(mail.contains("Dear Ana Lopez,"))
+            #expect(link("confirm", in: mail) != nil)
         }
     }
 

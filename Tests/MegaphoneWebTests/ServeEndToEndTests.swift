@@ -117,6 +117,15 @@ import Testing
         let pageNoStore = try CLI.run(["check", "pagenostore.json"], in: fixture.folder.url)
         #expect(pageNoStore.status == 65)
         #expect(pageNoStore.stdout.contains("pagenostore.json:2: error: the campaign has a \"page\" but no signature store"))
+        try fixture.folder.write("page/bad-confirm.txt", "Subject: Confirm\n\nDear {{#name}},\n")
+        try fixture.folder.write("badconfirm.json", """
+        {"name": "badconfirm", "sender": {"name": "C", "address": "c@example.org"}, "template": "petition.txt",
+         "recipients": "targets.csv", "signers": {"store": "data/signatures.sqlite"}, "mode": "joint",
+         "page": {"title": "T", "confirmation": "page/bad-confirm.txt"}}
+        """)
+        let badConfirm = try CLI.run(["check", "badconfirm.json"], in: fixture.folder.url)
+        #expect(badConfirm.status == 65)
+        #expect(badConfirm.stdout.contains("page/bad-confirm.txt:3:6: error: section 'name' is never closed"), "\(badConfirm.stdout)")
         let token = try CLI.run(["serve", "petition.json", "--listen", "127.0.0.1:0"], in: fixture.folder.url, environment: ["MEGAPHONE_ADMIN_TOKEN": "short"])
         #expect(token.status == 78)
         try fixture.folder.write("a-file", "not a folder\n")
