@@ -18,6 +18,8 @@ import zlib
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 base, outbox, shots = sys.argv[1], sys.argv[2], sys.argv[3]
 os.makedirs(shots, exist_ok=True)
@@ -80,6 +82,14 @@ def shot(driver, name):
     print(f"screenshot {name}.png: not blank ({os.path.getsize(path)} bytes)")
 
 
+def submit(driver):
+    """Presses the form's button and waits for the next page: a click returns before
+    the browser has loaded what the form's POST answered."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(page))
+
+
 def mails_to(address):
     found = []
     folder = os.path.join(outbox, "new")
@@ -123,7 +133,7 @@ try:
     driver.find_element(By.ID, "f-email").send_keys("siobhan@example.com")
     driver.find_element(By.ID, "f-organisation").send_keys("Unite, Leeds branch")
     driver.find_element(By.ID, "f-city").send_keys("Leeds")
-    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    submit(driver)
     if "Check your email" not in driver.find_element(By.TAG_NAME, "h1").text:
         fail("after signing, the page is not 'Check your email': " + driver.page_source[:500])
     shot(driver, "2-check-email")
@@ -132,7 +142,7 @@ try:
     shot(driver, "3-confirm")
     if int(driver.find_element(By.TAG_NAME, "body").text.count("Thank you")) != 0:
         fail("opening the link confirmed without pressing the button")
-    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    submit(driver)
     if "Thank you" not in driver.find_element(By.TAG_NAME, "h1").text:
         fail("pressing the button did not show the thank-you page")
     shot(driver, "4-thanks")
@@ -150,13 +160,13 @@ try:
     driver.find_element(By.ID, "f-email").send_keys("jonas@example.com")
     driver.find_element(By.ID, "f-city").send_keys("Berlin")
     driver.find_element(By.ID, "f-message").send_keys("I stood with the strikers in Aktau.")
-    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    submit(driver)
     confirmation = wait_for_mail("jonas@example.com", lambda m: True)[0]
     driver.get(link(confirmation, "confirm"))
     if "I stood with the strikers in Aktau." not in driver.page_source:
         fail("the confirmation page does not preview the letter with the supporter's paragraph")
     shot(driver, "6-letter-preview")
-    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    submit(driver)
     shot(driver, "7-letter-sent")
     letters = wait_for_mail("berlin@example.org", lambda m: "Aktau" in m.get_body(preferencelist=("plain",)).get_content())
     time.sleep(1)
