@@ -27,7 +27,3 @@ enum HMAC {
         return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
     }
 }
-
-enum SHA256Hex {
-    static func of(_ bytes: [UInt8]) -> String { SHA256.hex(bytes) }
-}

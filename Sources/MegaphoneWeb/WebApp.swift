@@ -5,6 +5,7 @@ public import MegaphoneCampaign
 public import MegaphoneSend
 import MegaphoneSignatures
 import MegaphoneLog
+import MegaphoneMail
 import MegaphoneDelivery
 import NIOCore
 
@@ -88,7 +89,7 @@ public final class WebApp: Sendable {
         self.logger = logger
         limiter = IPRateLimit(settings.perIP)
         adminTokenHash = settings.adminToken.map { HMAC.sha256(key: Array("megaphone-admin".utf8), message: Array($0.utf8)) }
-        adminSession = SHA256Hex.of(HMAC.randomBytes(32))
+        adminSession = SHA256.hex(HMAC.randomBytes(32))
     }
 
     /// The served campaigns' names, in the order given.
