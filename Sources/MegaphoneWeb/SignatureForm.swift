@@ -22,9 +22,10 @@ struct SignatureForm: Sendable {
         for name in fieldNames {
             let raw = form[name] ?? ""
             let value = raw.trimmingCharacters(in: .whitespaces)
-            fields[name] = value.unicodeScalars.contains(where: Self.isControl) ? String(value.unicodeScalars.filter { !Self.isControl($0) }) : value
+            let hasControl = value.unicodeScalars.contains(where: Self.isControl)
+            fields[name] = hasControl ? String(value.unicodeScalars.filter { !Self.isControl($0) }) : value
             let limit = Self.maxLength[name] ?? 100
-            if value.unicodeScalars.contains(where: Self.isControl) {
+            if hasControl {
                 errors[name] = strings.text("err_control")
             } else if value.isEmpty, name == "name" || name == "email" {
                 errors[name] = strings.text("err_required")

@@ -119,7 +119,7 @@ extension WebApp {
         // A filled honeypot is a bot: it sees success, and nothing is stored.
         if !(form["website"] ?? "").isEmpty { return checkEmail }
         var checked = SignatureForm(form, fieldNames: campaign.page.fields,
-                                    recipients: campaign.isLetterPage ? Set(campaign.targets.map(\.email)) : nil,
+                                    recipients: campaign.isLetterPage ? campaign.targetEmails : nil,
                                     smtputf8: campaign.campaign.manifest.smtputf8, strings: pages)
         guard checked.isValid else {
             return Self.html(renderForm(campaign, form: checked), status: .unprocessableContent)

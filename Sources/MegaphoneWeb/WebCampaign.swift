@@ -17,6 +17,8 @@ final class WebCampaign: Sendable {
     let demands: [String]
     /// Letter pages: the recipients a supporter may choose, in file order.
     let targets: [Target]
+    /// The targets' addresses, for checking a form's choices.
+    let targetEmails: Set<String>
     let isLetterPage: Bool
 
     struct Target: Sendable {
@@ -65,6 +67,7 @@ final class WebCampaign: Sendable {
         } else {
             targets = []
         }
+        targetEmails = Set(targets.map(\.email))
     }
 
     /// Whether signing and confirming are refused now: the organiser's choice, else `closes`.
