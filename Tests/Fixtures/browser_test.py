@@ -18,7 +18,6 @@ import zlib
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 base, outbox, shots = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -85,9 +84,13 @@ def shot(driver, name):
 def submit(driver):
     """Presses the form's button and waits for the next page: a click returns before
     the browser has loaded what the form's POST answered."""
-    page = driver.find_element(By.TAG_NAME, "html")
+    # A mark on this page's window: a new page has a new window object without it.
+    # (Selenium's staleness_of trips over chromedriver's "node does not belong to the
+    # document" error instead of the stale-element one it expects.)
+    driver.execute_script("window.megaphoneOldPage = true")
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 15).until(lambda d: d.execute_script(
+        "return window.megaphoneOldPage === undefined && document.readyState === 'complete'"))
 
 
 def mails_to(address):
