@@ -1,6 +1,7 @@
 // swift-tools-version: 6.0
 // Megaphone: a protest-letter and press-release mail-merge engine.
-// Third-party packages: Hummingbird 2 (the web front door), GRDB 7 (the signature store), swift-log.
+// Third-party packages: Hummingbird 2 (the web front door), GRDB 7 (the signature store), swift-log,
+// swift-crypto (SHA-256, HMAC, random tokens), swift-argument-parser (the command line).
 import PackageDescription
 
 let settings: [SwiftSetting] = [
@@ -20,12 +21,14 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .target(name: "MegaphoneValue", swiftSettings: settings),
         .target(name: "MegaphoneData", dependencies: ["MegaphoneValue"], swiftSettings: settings),
         .target(name: "MegaphoneTemplate", dependencies: ["MegaphoneValue"], swiftSettings: settings),
-        .target(name: "MegaphoneMail", swiftSettings: settings),
+        .target(name: "MegaphoneMail", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
         .target(
             name: "MegaphoneCampaign",
             dependencies: ["MegaphoneValue", "MegaphoneData", "MegaphoneTemplate", "MegaphoneMail", "MegaphoneSignatures"],
@@ -42,7 +45,10 @@ let package = Package(
         ),
         .target(
             name: "MegaphoneSignatures",
-            dependencies: ["MegaphoneValue", "MegaphoneMail", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "MegaphoneValue", "MegaphoneMail",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: settings
         ),
         .target(
@@ -53,6 +59,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Pages")],
             swiftSettings: settings
@@ -63,6 +70,7 @@ let package = Package(
                 "MegaphoneTemplate", "MegaphoneData", "MegaphoneValue", "MegaphoneMail", "MegaphoneCampaign", "MegaphoneDelivery",
                 "MegaphoneLog", "MegaphoneSend", "MegaphoneSignatures", "MegaphoneWeb",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings
         ),
@@ -74,7 +82,11 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(name: "MegaphoneValueTests", dependencies: ["MegaphoneValue"], swiftSettings: settings),
-        .testTarget(name: "MegaphoneMailTests", dependencies: ["MegaphoneMail", "MegaphoneTestSupport"], swiftSettings: settings),
+        .testTarget(
+            name: "MegaphoneMailTests",
+            dependencies: ["MegaphoneMail", "MegaphoneTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings
+        ),
         .testTarget(
             name: "MegaphoneCampaignTests",
             dependencies: ["MegaphoneCampaign", "MegaphoneMail", "MegaphoneTestSupport"],

@@ -62,9 +62,7 @@ public final class MaildirTransport: Transport {
 extension MaildirTransport {
     /// `megaphone-` and the SHA-256 of the recipients and the message after its Date header.
     static func stableName(_ bytes: [UInt8], recipients: [String]) -> String {
-        var hash = SHA256()
-        hash.update(Array(recipients.joined(separator: ",").utf8))
-        hash.update(Message.bytesAfterDate(bytes))
-        return "megaphone-" + SHA256.hex(hash.finalize().prefix(16))
+        let digest = CryptoText.sha256(pieces: [Array(recipients.joined(separator: ",").utf8), Array(Message.bytesAfterDate(bytes))])
+        return "megaphone-" + CryptoText.sha256(digest.prefix(16))
     }
 }

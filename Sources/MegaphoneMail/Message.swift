@@ -69,11 +69,8 @@ public struct Message: Sendable {
     /// A deterministic Message-ID for a campaign and a message key: the same message
     /// gets the same id on every run, so a resend can be recognised.
     public static func messageID(campaign: String, key: String, domain: String) -> String {
-        var hasher = SHA256()
-        hasher.update(campaign)
-        hasher.update([0])
-        hasher.update(key)
-        return "megaphone.\(SHA256.hexText(hasher.finalize().prefix(16)))@\(domain)"
+        let digest = CryptoText.sha256(pieces: [Array(campaign.utf8), [0], Array(key.utf8)])
+        return "megaphone.\(CryptoText.hex(digest.prefix(16)))@\(domain)"
     }
 }
 

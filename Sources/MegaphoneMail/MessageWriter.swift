@@ -38,7 +38,7 @@ public enum MessageWriter {
     }
 
     private static func boundary(_ message: Message, _ level: Int) -> String {
-        "=_megaphone_" + String(SHA256.hex(Array("\(message.messageID)/\(level)".utf8)).prefix(24))
+        "=_megaphone_" + String(CryptoText.sha256(Array("\(message.messageID)/\(level)".utf8)).prefix(24))
     }
 
     private static func writeBody(_ message: Message, into output: inout [UInt8]) {

@@ -55,7 +55,7 @@ public final class SendRun: @unchecked Sendable {
     /// The content fingerprint of a message: its bytes without the Date header, so a
     /// re-render of the same message on another day has the same fingerprint.
     public static func fingerprint(_ bytes: [UInt8]) -> String {
-        SHA256.hex(Message.bytesAfterDate(bytes))
+        CryptoText.sha256(Message.bytesAfterDate(bytes))
     }
 
     enum Decision {

@@ -1,21 +1,14 @@
 import MegaphoneMail
 
-/// A secret for one purpose (confirming, withdrawing): 256 random bits from the
-/// system's cryptographic generator, written in URL-safe base64. The store keeps
+/// A secret for one purpose (confirming, withdrawing): 256 random bits from
+/// swift-crypto's secure generator, written in URL-safe base64. The store keeps
 /// only its SHA-256, so a copy of the database confirms nothing.
 public struct Token: Sendable, Hashable, CustomStringConvertible {
     public let text: String
 
     /// A new random token.
     public static func generate() -> Token {
-        var generator = SystemRandomNumberGenerator()   // getrandom(2) on Linux
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(32)
-        for _ in 0..<4 {
-            let word = generator.next() as UInt64
-            for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
-        }
-        return Token(text: base64URL(bytes))
+        Token(text: base64URL(CryptoText.randomBytes(32)))
     }
 
     /// A token as it arrived in a link; nil when it cannot be one of ours.
@@ -28,7 +21,7 @@ public struct Token: Sendable, Hashable, CustomStringConvertible {
     private init(text: String) { self.text = text }
 
     /// What the store keeps.
-    public var hash: String { SHA256.hex(Array(text.utf8)) }
+    public var hash: String { CryptoText.sha256(Array(text.utf8)) }
 
     public var description: String { text }
 

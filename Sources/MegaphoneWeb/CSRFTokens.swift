@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import MegaphoneMail
 
@@ -5,7 +6,7 @@ import MegaphoneMail
 /// server's secret and bound to the form's purpose; a token is good for a few hours
 /// and for one submission only, so a replayed or forged form is refused.
 final class CSRFTokens: @unchecked Sendable {
-    private let secret = HMAC.randomBytes(32)
+    private let secret = SymmetricKey(size: .bits256)
     private let lock = NSLock()
     private var used: [String: Date] = [:]
     private var lastPrune = Date()
@@ -21,7 +22,7 @@ final class CSRFTokens: @unchecked Sendable {
 
     /// A new token for a form of `purpose` (`sign:petition-karatobe`, `confirm`, `admin`).
     func issue(_ purpose: String, now: Date = Date()) -> String {
-        let nonce = SHA256.hex(HMAC.randomBytes(16)).prefix(24)
+        let nonce = CryptoText.hex(CryptoText.randomBytes(12))
         let time = String(Int(now.timeIntervalSince1970))
         return "\(nonce).\(time).\(signature(nonce: String(nonce), time: time, purpose: purpose))"
     }
@@ -30,8 +31,9 @@ final class CSRFTokens: @unchecked Sendable {
     func redeem(_ token: String?, purpose: String, now: Date = Date()) throws(Problem) {
         guard let token, !token.isEmpty else { throw .missing }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 3, let issued = Double(parts[1]),
-              HMAC.constantTimeEqual(Array(parts[2].utf8), Array(signature(nonce: parts[0], time: parts[1], purpose: purpose).utf8)) else {
+        guard parts.count == 3, let issued = Double(parts[1]), let given = CryptoText.bytes(fromHex: parts[2]),
+              HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: signed(nonce: parts[0], time: parts[1], purpose: purpose), using: secret)
+        else {
             throw .invalid
         }
         guard now.timeIntervalSince1970 - issued <= lifetime, issued <= now.timeIntervalSince1970 + 60 else { throw .expired }
@@ -45,7 +47,11 @@ final class CSRFTokens: @unchecked Sendable {
         used[parts[0]] = Date(timeIntervalSince1970: issued)
     }
 
+    private func signed(nonce: String, time: String, purpose: String) -> [UInt8] {
+        Array("\(nonce).\(time).\(purpose)".utf8)
+    }
+
     private func signature(nonce: String, time: String, purpose: String) -> String {
-        SHA256.hex(HMAC.sha256(key: secret, message: Array("\(nonce).\(time).\(purpose)".utf8)))
+        CryptoText.hex(HMAC<SHA256>.authenticationCode(for: signed(nonce: nonce, time: time, purpose: purpose), using: secret))
     }
 }

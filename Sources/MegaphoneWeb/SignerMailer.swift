@@ -168,7 +168,7 @@ final class SignerMailer: @unchecked Sendable {
             return .done
         }
         let record = SendRecord(campaign: campaign.name, state: .attempt, key: mail.key, number: Int(queued.id),
-                                messageID: nil, recipients: mail.recipients, hash: SHA256.hex(mail.bytes), note: mail.kind)
+                                messageID: nil, recipients: mail.recipients, hash: CryptoText.sha256(mail.bytes), note: mail.kind)
         let step = deliver(bytes: mail.bytes, from: mail.envelopeFrom, recipients: mail.recipients, record: record, log: mailLog,
                            history: mailHistory, with: transport)
         if case .done = step { try? campaign.store.markSent(queued.id) }

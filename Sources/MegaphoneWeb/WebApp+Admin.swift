@@ -12,16 +12,15 @@ extension WebApp {
     static let cookieName = "megaphone_admin"
 
     func isAdmin(_ request: Request) -> Bool {
-        guard let expected = adminTokenHash else { return false }
+        guard let adminToken else { return false }
         if let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") {
-            let given = HMAC.sha256(key: Array("megaphone-admin".utf8), message: Array(authorization.dropFirst(7).utf8))
-            return HMAC.constantTimeEqual(given, expected)
+            return adminToken.matches(authorization.dropFirst(7))
         }
         for header in request.headers[values: .cookie] {
             for part in header.split(separator: ";") {
                 let pair = part.trimmingCharacters(in: .whitespaces)
                 if pair.hasPrefix(Self.cookieName + "=") {
-                    return HMAC.constantTimeEqual(Array(pair.dropFirst(Self.cookieName.count + 1).utf8), Array(adminSession.utf8))
+                    return adminSessionCheck.matches(pair.dropFirst(Self.cookieName.count + 1))
                 }
             }
         }
@@ -34,7 +33,7 @@ extension WebApp {
     }
 
     func requireAdminEnabled() throws {
-        guard adminTokenHash != nil else {
+        guard adminToken != nil else {
             throw PageFailure(.notFound, heading: adminPages.text("admin_heading"),
                               "The organiser's page is off: start the server with MEGAPHONE_ADMIN_TOKEN set, or with --admin-token-file.")
         }
@@ -73,8 +72,7 @@ extension WebApp {
         let pages = adminPages
         let form = try await Self.form(request, context, pages: pages)
         try redeem(form["csrf"], purpose: "admin-login", pages: pages)
-        guard let expected = adminTokenHash,
-              HMAC.constantTimeEqual(HMAC.sha256(key: Array("megaphone-admin".utf8), message: Array((form["token"] ?? "").utf8)), expected) else {
+        guard let adminToken, adminToken.matches(form["token"] ?? "") else {
             return Self.html(pages.page("admin-login", title: pages.text("admin_heading"),
                                         context: ["csrf": .string(csrf.issue("admin-login")), "error": .string(pages.text("admin_bad_token"))]),
                              status: .unauthorized, privateToken: true)

@@ -22,8 +22,11 @@ public final class WebApp: Sendable {
     let limiter: IPRateLimit
     let logger: Logger
     /// The admin cookie's value: a keyed hash of this process's secret (never the token itself).
+    /// The admin cookie's value (random per start), and its keyed check.
     let adminSession: String
-    let adminTokenHash: [UInt8]?
+    let adminSessionCheck: KeyedSecret
+    /// The admin token's keyed check; nil when no token was set (no admin pages).
+    let adminToken: KeyedSecret?
 
     /// Opens every campaign's store (creating it), pages, and send logs (locked).
     /// - Parameter campaigns: each opened campaign with the delivery options for its signer mail.
@@ -88,8 +91,9 @@ public final class WebApp: Sendable {
         self.settings = settings
         self.logger = logger
         limiter = IPRateLimit(settings.perIP)
-        adminTokenHash = settings.adminToken.map { HMAC.sha256(key: Array("megaphone-admin".utf8), message: Array($0.utf8)) }
-        adminSession = SHA256.hex(HMAC.randomBytes(32))
+        adminToken = settings.adminToken.map(KeyedSecret.init)
+        adminSession = CryptoText.hex(CryptoText.randomBytes(32))
+        adminSessionCheck = KeyedSecret(adminSession)
     }
 
     /// The served campaigns' names, in the order given.

@@ -150,7 +150,7 @@ private func sampleMessage(subject: String = "Free the lawyer", toName: String =
         #expect(result.text == text)
         #expect(result.html == "<p>Ж&amp;</p>\n")
         #expect(result.attachments.map { $0[0] } == ["report.pdf", "Заявление профсоюза о забастовке нефтяников 2026 года (полный текст).pdf", "quote\"d.txt"])
-        #expect(result.attachments[0][2] == SHA256.hex(pdf))
+        #expect(result.attachments[0][2] == CryptoText.sha256(pdf))
         #expect(result.content_type == "multipart/mixed")
     }
 
