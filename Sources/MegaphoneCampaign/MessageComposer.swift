@@ -53,6 +53,10 @@ struct MessageComposer {
             do { htmlText = try html.render(frames: frames) } catch { problems += error.diagnostics.map(CampaignDiagnostic.init) }
         }
         guard problems.isEmpty else { return .problems(problems) }
+        if values.values.contains(where: { ControlCharacter.occurs(in: $0.value) }) || ControlCharacter.occurs(in: text)
+            || htmlText.map(ControlCharacter.occurs) == true {
+            return .problems(controlCharacters(letterPath: letter.path))
+        }
 
         func addresses(_ name: String) -> [Mailbox]? {
             guard let (value, header) = values[name] else { return [] }
@@ -150,6 +154,34 @@ struct MessageComposer {
         return places.map { place in
             CampaignDiagnostic(path: place.path, line: place.line, columnName: place.column,
                                message: "this value has a line break or NUL character and would land in the \(header.name) header, where it could inject headers; remove it")
+        }
+    }
+
+    /// A control character reached the letter: name each row and column holding one,
+    /// or the letter itself when no row does (JSON and .txt data are checked as they load).
+    private func controlCharacters(letterPath: String) -> [CampaignDiagnostic] {
+        var places: [(CampaignDiagnostic.Place, Unicode.Scalar)] = []
+        func scan(_ fields: [String: String], path: String, line: Int) {
+            for (column, value) in fields.sorted(by: { $0.key < $1.key }) {
+                var value = value
+                if let (scalar, _) = value.withUTF8({ ControlCharacter.first(in: $0) }) {
+                    places.append((.init(path: path, line: line, column: column), scalar))
+                }
+            }
+        }
+        scan(recipient.fields, path: manifest.recipients, line: recipient.line)
+        let signerPath = manifest.signers ?? manifest.signerStore ?? manifest.path
+        switch manifest.mode {
+        case .eachRecipient: break
+        case .eachSigner: if let signer { scan(signer.fields, path: signerPath, line: signer.line) }
+        case .joint: for signer in campaign.signers { scan(signer.fields, path: signerPath, line: signer.line) }
+        }
+        guard !places.isEmpty else {
+            return [CampaignDiagnostic(path: letterPath, message: "the letter holds a control character other than tab and line breaks; \(ControlCharacter.advice)")]
+        }
+        return places.map { place, scalar in
+            CampaignDiagnostic(path: place.path, line: place.line, columnName: place.column,
+                               message: "this value holds the control character \(ControlCharacter.name(scalar)) and would land in the letter; \(ControlCharacter.advice)")
         }
     }
 

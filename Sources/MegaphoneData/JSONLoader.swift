@@ -2,11 +2,12 @@ public import MegaphoneValue
 
 /// Loads JSON data files into `Value`s, with errors that name file, line and column.
 public enum JSONLoader {
-    /// Parses the JSON file at `path`.
+    /// Parses the JSON file at `path`. Its text lands in letters, so a control
+    /// character other than tab and line breaks is an error at the text holding it.
     public static func load(_ path: String) throws(DataError) -> Value {
         let bytes = try DataFile.read(path)
         do {
-            return try JSONParser.parse(bytes)
+            return try JSONParser.parse(bytes, forbiddingControls: true)
         } catch {
             throw DataError(path: path, line: error.line, column: error.column, message: error.message)
         }

@@ -21,6 +21,10 @@ public enum TextListLoader {
             guard let line = String(validating: rawLine, as: UTF8.self) else {
                 throw DataError(path: path, line: index + 1, message: "this line is not valid UTF-8; save the file as UTF-8")
             }
+            if let (scalar, offset) = ControlCharacter.first(in: rawLine) {
+                throw DataError(path: path, line: index + 1, column: offset + 1,
+                                message: "this line holds the control character \(ControlCharacter.name(scalar)); \(ControlCharacter.advice)")
+            }
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             items.append(trimmed)

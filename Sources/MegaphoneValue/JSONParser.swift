@@ -22,10 +22,15 @@ public struct JSONParser {
     private var recordLocations = false
     private var path: [String] = []
     private var locations: [String: Int] = [:]
+    private var forbidControls = false
 
     /// Parses a whole document; a UTF-8 byte order mark at the start is skipped.
-    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> Value {
+    /// With `forbiddingControls`, text holding a control character other than tab
+    /// and line breaks (raw DEL or C1, or escaped as `\u0000`, `\b`, `\f`) is an error
+    /// at that text: for the data files whose text lands in letters.
+    public static func parse(_ bytes: [UInt8], forbiddingControls: Bool = false) throws(JSONSyntaxError) -> Value {
         var parser = JSONParser(bytes: bytes)
+        parser.forbidControls = forbiddingControls
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
         parser.skipWhitespace()
         let value = try parser.parseValue()
@@ -205,6 +210,9 @@ public struct JSONParser {
                 index += 1
                 guard let text = String(validating: output, as: UTF8.self) else {
                     throw error("this text is not valid UTF-8; save the file as UTF-8", at: open)
+                }
+                if forbidControls, let (scalar, offset) = ControlCharacter.first(in: output) {
+                    throw error("this text holds the control character \(ControlCharacter.name(scalar)) as its character \(offset + 1); \(ControlCharacter.advice)", at: open)
                 }
                 return text
             case UInt8(ascii: "\\"):
