@@ -6,6 +6,8 @@ public struct CheckReport: Sendable {
     public let diagnostics: [CampaignDiagnostic]
     /// How many messages the campaign would send.
     public let messageCount: Int
+    /// The messages' bytes together: about what a first `send` writes to its spool.
+    public var byteCount = 0
 
     public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
     public var warningCount: Int { diagnostics.filter { $0.severity == .warning }.count }
@@ -29,12 +31,15 @@ public enum CampaignChecker {
         collector.add(openProblems)
         guard let campaign else { return collector.report(messageCount: 0) }
         var count = 0
+        var bytes = 0
         do {
             let stream = try campaign.messages()
             while let outcome = stream.next() {
                 switch outcome {
                 case .composed(let message):
                     count += 1
+                    // The message and its spool header line (numbers, hash, addresses).
+                    bytes += message.bytes.count + 120 + message.key.utf8.count * 2
                     collector.add(message.warnings)
                 case .problems(let problems):
                     if problems.contains(where: { $0.severity == .error }) { count += 1 }
@@ -44,7 +49,9 @@ public enum CampaignChecker {
         } catch {
             collector.add(error.diagnostics)
         }
-        return collector.report(messageCount: count)
+        var report = collector.report(messageCount: count)
+        report.byteCount = bytes
+        return report
     }
 }
 

@@ -29,10 +29,15 @@ public struct SendOptions: Sendable {
     public var resendUncertain = false
     /// Resume although the rendered messages differ from those in the log.
     public var allowChanged = false
+    /// The spool: the checked messages' bytes, which the sending pass sends.
+    public var spoolPath: String
+    /// Keep the spool when the run ends with nothing left to send.
+    public var keepSpool = false
 
     public init(target: Target, logPath: String) {
         self.target = target
         self.logPath = logPath
+        spoolPath = Spool.path(forLog: logPath)
     }
 
     /// How the run is described in the log and on screen (no credentials).
@@ -68,11 +73,17 @@ public struct SendSummary: Sendable {
     /// Why the run stopped early, if it did.
     public var stopReason: StopReason?
     public var elapsed: Double = 0
+    /// The spool, when the run kept it (something is left to send, or `--keep-spool`).
+    public var keptSpool: String?
+    /// Whether the check pass kept an earlier run's spool (every message matched it).
+    public var reusedSpool = false
 
     public enum StopReason: Sendable {
         case signal(Int32)
         case fatal(DeliveryError)
         case deadline
+        /// The spool turned out damaged while messages were read from it.
+        case spool(SpoolError)
     }
 }
 
@@ -84,6 +95,8 @@ public enum SendRunError: Error, Sendable {
     case changed([String])
     case log(LogError)
     case delivery(DeliveryError)
+    /// The spool cannot be written, or was damaged before it was sent from.
+    case spool(SpoolError)
 }
 
 /// What happens during a run, for progress displays.

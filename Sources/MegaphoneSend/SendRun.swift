@@ -5,9 +5,11 @@ import MegaphoneLog
 import MegaphoneMail
 
 /// Sends a campaign: checks every message first (a campaign with errors never
-/// connects), then for each message writes `attempt` to the send log, hands the
-/// message to a worker's connection, and writes the outcome. A resumed run skips
-/// what was sent and leaves alone what may have been.
+/// connects), writing the messages to send into the spool as they are checked;
+/// then for each spooled message writes `attempt` to the send log, hands the bytes
+/// to a worker's connection, and writes the outcome. Each message is composed once
+/// per run, and the bytes sent are those checked. A resumed run skips what was sent
+/// and leaves alone what may have been.
 public final class SendRun: @unchecked Sendable {
     let campaign: Campaign
     let options: SendOptions
@@ -80,45 +82,32 @@ public final class SendRun: @unchecked Sendable {
         let (log, history) = try openLog()
         for warning in history.warnings { events(.message(warning)) }
 
-        // Pass 1: every message renders, and the campaign matches what the log recorded.
-        var diagnostics: [CampaignDiagnostic] = []
-        var changed: [String] = []
-        var toSend = 0
-        do {
-            // Its own scope, so that this stream (and its table of recipients seen) is
-            // released before pass 2 builds its own: one table at a time in memory.
-            let first: MessageStream
-            do { first = try campaign.messages() } catch { throw .campaign(error.diagnostics.map(\.description), missingFile: error.diagnostics.contains(where: \.isMissingFile)) }
-            while let outcome = first.next() {
-                switch outcome {
-                case .composed(let message):
-                    summary.total += 1
-                    if let entry = history[message.key], let hash = entry.hash, hash != Self.fingerprint(message.bytes) {
-                        changed.append("message \(message.number) (\(message.key)): \(entry.state.rawValue) in the log, and its text or recipients differ now")
-                    }
-                    switch decide(message.key, history: history) {
-                    case .send: toSend += 1
-                    case .alreadySent: summary.alreadySent += 1
-                    case .failedEarlier: summary.failedEarlier += 1
-                    case .uncertainEarlier: summary.uncertainEarlier.append("message \(message.number) (\(message.key)), Message-ID <\(message.message.messageID)>")
-                    }
-                case .problems(let problems):
-                    diagnostics += problems.filter { $0.severity == .error }
-                }
-            }
-        }
+        // Pass 1: every message renders, the campaign matches what the log recorded, and
+        // the messages to send are written to the spool exactly as checked.
+        let spool: SpoolBuilder
+        do { spool = try SpoolBuilder(path: options.spoolPath, campaign: campaign.manifest.name) } catch { throw .spool(error) }
+        // Its own function, so that its stream (and the table of recipients seen) is
+        // released before the sending pass: one table at a time in memory.
+        let (toSend, diagnostics, changed) = try checkPass(history: history, spool: spool)
         if !diagnostics.isEmpty {
+            spool.abort()
             var seen: Set<CampaignDiagnostic> = []
             let unique = diagnostics.filter { seen.insert($0).inserted }
             throw .campaign(unique.map(\.description), missingFile: unique.contains(where: \.isMissingFile))
         }
-        if !changed.isEmpty, !options.allowChanged { throw .changed(changed) }
+        if !changed.isEmpty, !options.allowChanged {
+            spool.abort()
+            throw .changed(changed)
+        }
 
         events(.started(toSend: toSend, summary: summary))
         if toSend == 0 {
+            spool.abort()
+            if !options.keepSpool { unlink(options.spoolPath) }
             summary.elapsed = Date().timeIntervalSince(started)
             return summary
         }
+        do { summary.reusedSpool = try spool.commit() } catch { throw .spool(error) }
         if let notBefore = options.notBefore, notBefore > Date() {
             events(.waiting(until: notBefore))
             wake.lock()
@@ -127,6 +116,7 @@ public final class SendRun: @unchecked Sendable {
         }
         if isStopping {
             summary.notStarted = toSend
+            summary.keptSpool = options.spoolPath
             return finish(started)
         }
         do {
@@ -137,7 +127,7 @@ public final class SendRun: @unchecked Sendable {
             throw .log(error)
         }
 
-        // Pass 2: workers send; this thread renders messages again and hands them out.
+        // Pass 2: workers send; this thread reads the spool and hands its messages out.
         let queue = JobQueue(capacity: max(2, options.connections * 2))
         let workerCount = max(1, options.connections)
         let group = DispatchGroup()
@@ -152,29 +142,80 @@ public final class SendRun: @unchecked Sendable {
             thread.name = "megaphone-send-\(index)"
             thread.start()
         }
-        var submitted = 0
-        do {
-            let stream = try campaign.messages()
-            while let outcome = stream.next() {
-                guard case .composed(let message) = outcome else { continue }
-                guard case .send(let attempts) = decide(message.key, history: history) else { continue }
+        var spoolFailure: SpoolError?
+        do throws(SpoolError) {
+            guard let reader = try SpoolReader(path: options.spoolPath) else {
+                throw SpoolError(.damaged, path: options.spoolPath, reason: "it was removed while the run started")
+            }
+            while let entry = try reader.next() {
+                guard spool.approved.contains(entry.number), case .send(let attempts) = decide(entry.key, history: history) else { continue }
                 if isStopping { break }
                 if let notAfter = options.notAfter, Date() > notAfter {
                     stop(.deadline)
                     break
                 }
-                guard queue.put(Job(message: message, earlierAttempts: attempts)) else { break }
-                submitted += 1
+                guard queue.put(Job(message: entry, earlierAttempts: attempts)) else { break }
             }
-        } catch {}
+        } catch {
+            spoolFailure = error
+            stop(.spool(error))
+        }
         queue.close()
         group.wait()
         // Outcomes are committed in groups; the last group is synced before the summary.
         log.close()
         lock.lock()
         summary.notStarted = toSend - (summary.sent + summary.deferred + summary.failed + summary.uncertain)
+        let nothingLeft = summary.notStarted == 0 && summary.deferred == 0 && summary.uncertain == 0
         lock.unlock()
+        if spoolFailure != nil {
+            // A damaged spool is never sent from again: the next run writes a new one.
+            unlink(options.spoolPath)
+        } else if nothingLeft, !options.keepSpool {
+            unlink(options.spoolPath)
+        } else {
+            summary.keptSpool = options.spoolPath
+        }
         return finish(started)
+    }
+
+    /// Composes every message once: checks it, compares it with the log, and spools it if it is to be sent.
+    private func checkPass(history: LogHistory, spool: SpoolBuilder) throws(SendRunError) -> (Int, [CampaignDiagnostic], [String]) {
+        var diagnostics: [CampaignDiagnostic] = []
+        var changed: [String] = []
+        var toSend = 0
+        let stream: MessageStream
+        do { stream = try campaign.messages() } catch {
+            spool.abort()
+            throw .campaign(error.diagnostics.map(\.description), missingFile: error.diagnostics.contains(where: \.isMissingFile))
+        }
+        do throws(SpoolError) {
+            while let outcome = stream.next() {
+                switch outcome {
+                case .composed(let message):
+                    summary.total += 1
+                    let hash = Self.fingerprint(message.bytes)
+                    if let entry = history[message.key], let logged = entry.hash, logged != hash {
+                        changed.append("message \(message.number) (\(message.key)): \(entry.state.rawValue) in the log, and its text or recipients differ now")
+                    }
+                    switch decide(message.key, history: history) {
+                    case .send:
+                        toSend += 1
+                        // Once the campaign has an error nothing will be sent: stop writing.
+                        if diagnostics.isEmpty { try spool.add(message, hash: hash) }
+                    case .alreadySent: summary.alreadySent += 1
+                    case .failedEarlier: summary.failedEarlier += 1
+                    case .uncertainEarlier: summary.uncertainEarlier.append("message \(message.number) (\(message.key)), Message-ID <\(message.message.messageID)>")
+                    }
+                case .problems(let problems):
+                    diagnostics += problems.filter { $0.severity == .error }
+                }
+            }
+        } catch {
+            spool.abort()
+            throw .spool(error)
+        }
+        return (toSend, diagnostics, changed)
     }
 
     private func finish(_ started: Date) -> SendSummary {
@@ -225,9 +266,9 @@ public final class SendRun: @unchecked Sendable {
     }
 }
 
-/// One message handed to a worker.
+/// One message handed to a worker, as the spool holds it.
 struct Job {
-    let message: ComposedMessage
+    let message: SpoolEntry
     let earlierAttempts: Int
 }
 

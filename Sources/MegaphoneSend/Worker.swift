@@ -55,9 +55,9 @@ struct Worker {
 
     private func send(_ job: Job, with transport: any Transport) -> Outcome {
         let message = job.message
-        let recipients = run.options.redirectTo.map { [$0] } ?? message.message.envelopeRecipients.map(\.description)
+        let recipients = run.options.redirectTo.map { [$0] } ?? message.recipients
         let base = SendRecord(campaign: run.campaign.manifest.name, state: .attempt, key: message.key, number: message.number,
-                              messageID: message.message.messageID, recipients: recipients, hash: SendRun.fingerprint(message.bytes))
+                              messageID: message.messageID, recipients: recipients, hash: message.hash)
         let domain = recipients.first.flatMap { $0.split(separator: "@").last.map { $0.lowercased() } } ?? ""
         var attempt = job.earlierAttempts
         var tries = 0
@@ -69,7 +69,7 @@ struct Worker {
                 tries += 1
                 let ticket = try record(base, .attempt, attempt: attempt)
                 let durability = DurabilityCheck(log: log, ticket: ticket)
-                let result = transport.deliver(from: message.message.envelopeFrom.description, recipients: recipients, bytes: message.bytes,
+                let result = transport.deliver(from: message.envelopeFrom, recipients: recipients, bytes: message.bytes,
                                                beforeFinalDot: durability.wait)
                 if let failure = durability.failure { throw failure }
                 switch result {

@@ -1,4 +1,5 @@
 import MegaphoneCampaign
+import MegaphoneSend
 
 /// `megaphone check`: validates a whole campaign before anything is sent.
 enum CheckCommand: Command {
@@ -15,6 +16,10 @@ enum CheckCommand: Command {
         guard let path = arguments.positionals.first else { return .usage }
         let report = CampaignChecker.check(path)
         var output = report.diagnostics.map { $0.description + "\n" }.joined()
+        if report.errorCount == 0, report.messageCount > 0 {
+            let spool = Spool.path(forLog: SendCommand.defaultLog(for: path, redirect: false))
+            output += "A send spools \(report.messageCount) message\(report.messageCount == 1 ? "" : "s") (\(ByteCount.text(report.byteCount))) beside the send log (\(spool)): have that much free disk there.\n"
+        }
         output += report.summary + "\n"
         console.out(output)
         if report.errorCount > 0 { return report.hasMissingFile ? .noInput : .dataError }

@@ -108,6 +108,9 @@ enum SummaryTable {
         for message in summary.uncertainEarlier.prefix(20) { text += "    uncertain: \(message)\n" }
         if summary.uncertainEarlier.count > 20 { text += "    … and \(summary.uncertainEarlier.count - 20) more ('megaphone log' lists them)\n" }
         text += "Log: \(log)\n"
+        if let spool = summary.keptSpool {
+            text += "Spool: \(spool) (the checked messages\(summary.reusedSpool ? ", kept from an earlier run" : ""); the next run checks it against the campaign and sends from it)\n"
+        }
         return text
     }
 }

@@ -29,6 +29,7 @@ enum SendCommand: Command {
             OptionSpec(name: "resend-uncertain", help: "Send again messages attempted earlier with no outcome."),
             OptionSpec(name: "allow-changed", help: "Resume although messages differ from those in the log."),
             OptionSpec(name: "log", valueName: "file", help: "The send log (default: NAME.sendlog.jsonl beside the campaign)."),
+            OptionSpec(name: "keep-spool", help: "Keep the spool of checked messages (NAME.spool beside the log) when nothing is left to send."),
             OptionSpec(name: "quiet", short: "q", help: "No progress display."),
         ])
 
@@ -96,6 +97,9 @@ enum SendCommand: Command {
             case .delivery(let failure):
                 console.err("megaphone: \(failure.message)\n")
                 return failure.kind == .configuration ? .config : .unavailable
+            case .spool(let error):
+                console.err("megaphone: \(error)\n")
+                return error.kind == .unwritable ? .cannotCreate : .temporaryFailure
             }
         }
         display.finish()
@@ -106,6 +110,9 @@ enum SendCommand: Command {
             return error.kind == .configuration ? .config : .unavailable
         case .signal(let number)?:
             return number == SIGTERM ? .terminated : .interrupted
+        case .spool(let error)?:
+            console.err("megaphone: stopped: \(error)\n")
+            return .temporaryFailure
         default:
             break
         }
@@ -205,6 +212,7 @@ enum SendCommand: Command {
         options.notAfter = try time("not-after")
         options.resendUncertain = arguments.flag("resend-uncertain")
         options.allowChanged = arguments.flag("allow-changed")
+        options.keepSpool = arguments.flag("keep-spool")
         return options
     }
 }

@@ -172,6 +172,8 @@ import Testing
         let allowed = try CLI.run(["send", "campaign.json", "--allow-changed"] + smtp(up), in: fixture.folder.url)
         #expect(allowed.status == 0)
         #expect(try up.messages().count == 2)
+        // What goes out is the campaign as it is now, not the earlier run's spool.
+        #expect(try up.messages().allSatisfy { $0.text.contains("changed wording") })
     }
 
     @Test func redirectSendsEverythingToOneMailboxWithItsOwnLog() throws {
