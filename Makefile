@@ -11,7 +11,7 @@ PYTHON := /usr/bin/python3
 BUILD_DEPS := libcurl4-openssl-dev libsqlite3-dev pkg-config
 TEST_DEPS := $(BUILD_DEPS) python3 python3-aiosmtpd postfix openssl chromium chromium-driver python3-selenium
 
-.PHONY: all build demo serve test deps test-deps install-packages bench clean
+.PHONY: all build demo serve test deps test-deps install-packages bench man clean
 
 all: build
 
@@ -61,6 +61,14 @@ install-packages:
 # Benchmarks against the tools people would use instead (run on demand, never in make test).
 bench:
 	bash bench/run.sh
+
+# The man page, from the command definitions (swift-argument-parser's generate-manual
+# plugin): read it with `man -l .build/man/megaphone.1`.
+man: deps
+	$(SWIFT) package plugin generate-manual
+	mkdir -p .build/man
+	cp .build/plugins/GenerateManual/outputs/megaphone/megaphone.1 .build/man/megaphone.1
+	@echo "Written .build/man/megaphone.1 (man -l .build/man/megaphone.1)"
 
 clean:
 	rm -rf .build

@@ -1,23 +1,25 @@
+import ArgumentParser
 import MegaphoneCampaign
 import MegaphoneSend
 
 /// `megaphone check`: validates a whole campaign before anything is sent.
-enum CheckCommand: Command {
-    static let spec = CommandSpec(
-        path: ["check"],
+struct CheckCommand: MegaphoneCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Check a campaign: every file, row, header, address and letter.",
         discussion: """
         Renders every message in strict mode without writing or sending anything, and
         lists every problem as file:line:column, then a summary line.
-        """,
-        arguments: [ArgumentSpec(name: "campaign", help: "The campaign file (JSON).")])
+        """)
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
-        guard let path = arguments.positionals.first else { return .usage }
-        let report = CampaignChecker.check(path)
+    @Argument(help: "The campaign file (JSON).")
+    var campaign: String
+
+    func execute(console: Console) throws -> Status {
+        let report = CampaignChecker.check(campaign)
         var output = report.diagnostics.map { $0.description + "\n" }.joined()
         if report.errorCount == 0, report.messageCount > 0 {
-            let spool = Spool.path(forLog: SendCommand.defaultLog(for: path, redirect: false))
+            let spool = Spool.path(forLog: SendCommand.defaultLog(for: campaign, redirect: false))
             output += "A send spools \(report.messageCount) message\(report.messageCount == 1 ? "" : "s") (\(ByteCount.text(report.byteCount))) beside the send log (\(spool)): have that much free disk there.\n"
         }
         output += report.summary + "\n"

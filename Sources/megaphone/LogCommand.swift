@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import MegaphoneCampaign
 import MegaphoneData
@@ -5,33 +6,41 @@ import MegaphoneLog
 import MegaphoneMail
 
 /// `megaphone log`: what the send log says, as a summary, JSON or a spreadsheet.
-enum LogCommand: Command {
-    static let spec = CommandSpec(
-        path: ["log"],
+struct LogCommand: MegaphoneCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
         abstract: "Summarise a campaign's send log; list messages by state.",
         discussion: """
         --csv mirrors the recipients file, one row each, with the outcome in extra
         columns, ready for a spreadsheet (cells starting with = + - @ are neutralised).
-        """,
-        arguments: [ArgumentSpec(name: "campaign", help: "The campaign file (JSON).")],
-        options: [
-            OptionSpec(name: "log", valueName: "file", help: "The send log (default: NAME.sendlog.jsonl beside the campaign)."),
-            OptionSpec(name: "state", valueName: "state", help: "Only messages in this state: sent, deferred, failed, uncertain, attempt."),
-            OptionSpec(name: "json", help: "One JSON object per message."),
-            OptionSpec(name: "csv", help: "The recipients file with each row's outcome."),
-        ])
+        """)
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
-        guard let path = arguments.positionals.first else { return .usage }
-        if arguments.flag("json"), arguments.flag("csv") { throw UsageError(message: "Give --json or --csv, not both", command: spec) }
+    @Argument(help: "The campaign file (JSON).")
+    var campaign: String
+
+    @Option(name: .customLong("log"), help: ArgumentHelp("The send log (default: NAME.sendlog.jsonl beside the campaign).", valueName: "file"))
+    var log: String?
+
+    @Option(name: .customLong("state"), help: ArgumentHelp("Only messages in this state: sent, deferred, failed, uncertain, attempt.", valueName: "state"))
+    var state: String?
+
+    @Flag(name: .customLong("json"), help: "One JSON object per message.")
+    var json = false
+
+    @Flag(name: .customLong("csv"), help: "The recipients file with each row's outcome.")
+    var csv = false
+
+    func execute(console: Console) throws -> Status {
+        let path = campaign
+        if json, csv { throw UsageError(message: "Give --json or --csv, not both") }
         var wanted: SendRecord.State? = nil
-        if let text = arguments.value("state") {
+        if let text = state {
             guard let state = SendRecord.State(rawValue: text), state != .run else {
-                throw UsageError(message: "--state takes sent, deferred, failed, uncertain, attempt or skipped, not '\(text)'", command: spec)
+                throw UsageError(message: "--state takes sent, deferred, failed, uncertain, attempt or skipped, not '\(text)'")
             }
             wanted = state
         }
-        let logPath = arguments.value("log") ?? SendCommand.defaultLog(for: path, redirect: false)
+        let logPath = log ?? SendCommand.defaultLog(for: path, redirect: false)
         guard FileManager.default.fileExists(atPath: logPath) else {
             throw CommandFailure(message: "\(logPath): no send log yet; 'megaphone send \(path)' writes it", code: .noInput)
         }
@@ -46,7 +55,7 @@ enum LogCommand: Command {
             guard let wanted else { return true }
             return entry.state == wanted || (wanted == .attempt && entry.state == .uncertain) || (wanted == .uncertain && entry.state == .attempt)
         }
-        if arguments.flag("json") {
+        if json {
             console.out(entries.map { entry in
                 var record = entry.last
                 record.state = entry.state
@@ -59,9 +68,9 @@ enum LogCommand: Command {
             }.joined())
             return .success
         }
-        if arguments.flag("csv") {
+        if csv {
             let campaign = try CampaignCommands.open(path, console: console)
-            console.out(try csv(campaign: campaign, history: history, wanted: wanted))
+            console.out(try Self.csv(campaign: campaign, history: history, wanted: wanted))
             return .success
         }
         var text = "Send log \(logPath): \(history.entries.count) message\(history.entries.count == 1 ? "" : "s"), \(history.runs.count) run\(history.runs.count == 1 ? "" : "s")\n"

@@ -1,41 +1,53 @@
+import ArgumentParser
 import Foundation
 import MegaphoneCampaign
 import MegaphoneData
 import MegaphoneTemplate
 
-/// The `megaphone` command: finds the subcommand, parses its arguments, runs it,
-/// and turns errors into messages on standard error and sysexits exit codes.
+/// The `megaphone` command: swift-argument-parser finds the subcommand and parses
+/// its arguments (help, usage errors with exit 64, `--version`, completion
+/// scripts); this runs it and turns errors into messages on standard error and
+/// sysexits exit statuses.
 @main
-struct Megaphone {
+struct Megaphone: AsyncParsableCommand {
     static let version = "0.1.0"
 
-    static let commands: [any Command.Type] = [
-        CheckCommand.self,
-        PreviewCommand.self,
-        RenderCommand.self,
-        SendCommand.self,
-        LogCommand.self,
-        ServeCommand.self,
-        SignaturesCommand.self,
-        TemplateRenderCommand.self,
-    ]
-
-    static let rootSpec = CommandSpec(
-        path: [],
+    static let configuration = CommandConfiguration(
+        commandName: "megaphone",
         abstract: "Protest letters, press releases and petitions: merged, checked, and mailed safely.",
-        usageOverride: "<subcommand>")
+        version: "megaphone \(version)",
+        subcommands: [
+            CheckCommand.self, PreviewCommand.self, RenderCommand.self, SendCommand.self, LogCommand.self,
+            ServeCommand.self, SignaturesCommand.self, TemplateCommand.self,
+        ])
 
-    static func main() {
-        let code = run(Array(CommandLine.arguments.dropFirst()), console: Console())
-        exit(code.rawValue)
+    static func main() async {
+        let command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        let status = await execute(command, console: Console())
+        Foundation.exit(status.rawValue)
     }
 
-    static func run(_ arguments: [String], console: Console) -> ExitCode {
+    static func execute(_ command: any ParsableCommand, console: Console) async -> Status {
         do {
-            return try dispatch(arguments, console: console)
+            if let command = command as? any MegaphoneCommand {
+                return try command.execute(console: console)
+            }
+            if let command = command as? any AsyncMegaphoneCommand {
+                return try await command.execute(console: console)
+            }
+            // A group (`megaphone template`) shows its help.
+            var group = command
+            try group.run()
+            return .success
         } catch let error as UsageError {
-            let spec = error.command ?? rootSpec
-            console.err("Error: \(error.message)\nUsage: \(spec.usage)\n  See '\(spec.commandName) --help' for more information.\n")
+            let type = Swift.type(of: command)
+            let name = (["megaphone"] + path(to: type)).joined(separator: " ")
+            console.err("Error: \(error.message)\nUsage: \(usageString(for: type))\n  See '\(name) --help' for more information.\n")
             return .usage
         } catch let error as TemplateError {
             console.err("\(error)\n")
@@ -55,97 +67,29 @@ struct Megaphone {
             console.err("megaphone: \(error.message)\n")
             return error.code
         } catch {
-            console.err("megaphone: \(error)\n")
-            return .software
+            // The parser's own ends (help for a group) print and exit as it chooses.
+            exit(withError: error)
         }
     }
 
-    static func rootHelp() -> String {
-        var lines = [
-            "OVERVIEW: \(rootSpec.abstract)", "",
-            "USAGE: megaphone <subcommand>", "",
-            "OPTIONS:",
-            CommandSpec.row("--version", "Show the version."),
-            CommandSpec.row("-h, --help", "Show help information."), "",
-            "SUBCOMMANDS:",
-        ]
-        for command in commands {
-            lines.append(CommandSpec.row(command.spec.path.joined(separator: " "), command.spec.abstract))
-        }
-        lines += ["", "  See 'megaphone help <subcommand>' for detailed help."]
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// The command named by the first words of `arguments`, and the words left over.
-    static func find(_ arguments: [String]) -> (any Command.Type, [String])? {
-        let matches = commands.filter { Array(arguments.prefix($0.spec.path.count)) == $0.spec.path }
-        guard let best = matches.max(by: { $0.spec.path.count < $1.spec.path.count }) else { return nil }
-        return (best, Array(arguments.dropFirst(best.spec.path.count)))
-    }
-
-    /// Commands whose path starts with `words` (for `megaphone template`).
-    static func group(_ words: [String]) -> [any Command.Type] {
-        commands.filter { $0.spec.path.count > words.count && Array($0.spec.path.prefix(words.count)) == words }
-    }
-
-    static func groupHelp(_ words: [String]) -> String {
-        let name = (["megaphone"] + words).joined(separator: " ")
-        var lines = ["USAGE: \(name) <subcommand>", "", "SUBCOMMANDS:"]
-        for command in group(words) {
-            lines.append(CommandSpec.row(command.spec.path.dropFirst(words.count).joined(separator: " "), command.spec.abstract))
-        }
-        lines += ["", "  See 'megaphone help \(words.joined(separator: " ")) <subcommand>' for detailed help."]
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    static func dispatch(_ arguments: [String], console: Console) throws -> ExitCode {
-        guard let first = arguments.first else {
-            console.out(rootHelp())
-            return .success
-        }
-        switch first {
-        case "--version":
-            console.out("megaphone \(version)\n")
-            return .success
-        case "-h", "--help":
-            console.out(rootHelp())
-            return .success
-        case "help":
-            let words = Array(arguments.dropFirst())
-            if words.isEmpty {
-                console.out(rootHelp())
-            } else if let (command, rest) = find(words), rest.isEmpty {
-                console.out(command.spec.helpText)
-            } else if !group(words).isEmpty {
-                console.out(groupHelp(words))
-            } else {
-                throw UsageError(message: "Unknown subcommand '\(words.joined(separator: " "))'", command: nil)
+    /// The words naming a subcommand after `megaphone`: `["template", "render"]`.
+    static func path(to type: any ParsableCommand.Type) -> [String] {
+        func search(_ parent: any ParsableCommand.Type, _ words: [String]) -> [String]? {
+            for child in parent.configuration.subcommands {
+                let name = child.configuration.commandName ?? String(describing: child).lowercased()
+                if child == type { return words + [name] }
+                if let found = search(child, words + [name]) { return found }
             }
-            return .success
-        default:
-            break
+            return nil
         }
-        guard let (command, rest) = find(arguments) else {
-            // A group name alone (`megaphone template`) or with --help shows the group's commands.
-            for length in stride(from: arguments.count, through: 1, by: -1) {
-                let words = Array(arguments.prefix(length))
-                if !group(words).isEmpty {
-                    let rest = arguments.dropFirst(length)
-                    if rest.isEmpty || rest.first == "--help" || rest.first == "-h" {
-                        console.out(groupHelp(words))
-                        return .success
-                    }
-                    throw UsageError(message: "Unknown subcommand '\(arguments.prefix(length + 1).joined(separator: " "))'", command: nil)
-                }
-            }
-            let unknown = first.hasPrefix("-") ? "Unknown option '\(first)'" : "Unknown subcommand '\(first)'"
-            throw UsageError(message: unknown, command: nil)
-        }
-        let parsed = try ArgumentParser(spec: command.spec).parse(rest)
-        if parsed.wantsHelp {
-            console.out(command.spec.helpText)
-            return .success
-        }
-        return try command.run(parsed, console: console)
+        return search(Megaphone.self, []) ?? []
     }
+}
+
+/// `megaphone template`: the commands that work on one template.
+struct TemplateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "template",
+        abstract: "Work with one template file.",
+        subcommands: [TemplateRenderCommand.self])
 }

@@ -1,34 +1,39 @@
+import ArgumentParser
 import MegaphoneCampaign
 import MegaphoneMail
 
 /// `megaphone preview`: prints one message exactly as it would be sent.
-enum PreviewCommand: Command {
-    static let spec = CommandSpec(
-        path: ["preview"],
+struct PreviewCommand: MegaphoneCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "preview",
         abstract: "Print one message of a campaign as it would be sent.",
-        discussion: "The envelope (MAIL FROM and RCPT TO, which include Bcc) goes to standard error.",
-        arguments: [ArgumentSpec(name: "campaign", help: "The campaign file (JSON).")],
-        options: [
-            OptionSpec(name: "number", valueName: "n", help: "The message's number (default: 1)."),
-            OptionSpec(name: "to", valueName: "address", help: "The first message to this recipient instead."),
-        ])
+        discussion: "The envelope (MAIL FROM and RCPT TO, which include Bcc) goes to standard error.")
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
-        guard let path = arguments.positionals.first else { return .usage }
-        if arguments.value("number") != nil, arguments.value("to") != nil {
-            throw UsageError(message: "Give either --number or --to, not both", command: spec)
+    @Argument(help: "The campaign file (JSON).")
+    var campaign: String
+
+    @Option(name: .customLong("number"), help: ArgumentHelp("The message's number (default: 1).", valueName: "n"))
+    var number: String?
+
+    @Option(name: .customLong("to"), help: ArgumentHelp("The first message to this recipient instead.", valueName: "address"))
+    var to: String?
+
+    func execute(console: Console) throws -> Status {
+        let path = campaign
+        if number != nil, to != nil {
+            throw UsageError(message: "Give either --number or --to, not both")
         }
         var wanted = 1
-        if let text = arguments.value("number") {
+        if let text = number {
             guard let number = Int(text), number >= 1 else {
-                throw UsageError(message: "--number takes a whole number from 1, not '\(text)'", command: spec)
+                throw UsageError(message: "--number takes a whole number from 1, not '\(text)'")
             }
             wanted = number
         }
         var address: String? = nil
-        if let text = arguments.value("to") {
+        if let text = to {
             do { address = try EmailAddress(text).comparisonKey } catch {
-                throw UsageError(message: "--to: \(error)", command: spec)
+                throw UsageError(message: "--to: \(error)")
             }
         }
         let campaign = try CampaignCommands.open(path, console: console)

@@ -1,25 +1,35 @@
+import ArgumentParser
 import Foundation
 import MegaphoneCampaign
 import MegaphoneDelivery
 import MegaphoneMail
 
 /// `megaphone render`: writes every message of a campaign to files.
-enum RenderCommand: Command {
-    static let spec = CommandSpec(
-        path: ["render"],
+struct RenderCommand: MegaphoneCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
         abstract: "Write every message of a campaign to .eml files, an mbox or a Maildir.",
+        usage: "megaphone render <campaign> (--out <dir> | --mbox <file> | --maildir <dir>) [--limit <n>]",
         discussion: """
-        Messages are read, rendered and written one at a time. Nothing is moved into
-        place unless every message renders: a campaign with errors writes nothing.
-        """,
-        arguments: [ArgumentSpec(name: "campaign", help: "The campaign file (JSON).")],
-        options: [
-            OptionSpec(name: "out", valueName: "dir", help: "Write 00001-<recipient>.eml files into this folder."),
-            OptionSpec(name: "mbox", valueName: "file", help: "Write one mbox file (replaced if it exists)."),
-            OptionSpec(name: "maildir", valueName: "dir", help: "Deliver into this Maildir (created if needed)."),
-            OptionSpec(name: "limit", valueName: "n", help: "Write only the first n messages."),
-        ],
-        usageOverride: "<campaign> (--out <dir> | --mbox <file> | --maildir <dir>) [--limit <n>]")
+        Messages are read, rendered and written one at a time, each composed once and
+        written straight to a temporary name beside the destination. Nothing is moved
+        into place unless every message renders: a campaign with errors writes nothing.
+        """)
+
+    @Argument(help: "The campaign file (JSON).")
+    var campaign: String
+
+    @Option(name: .customLong("out"), help: ArgumentHelp("Write 00001-<recipient>.eml files into this folder.", valueName: "dir"))
+    var out: String?
+
+    @Option(name: .customLong("mbox"), help: ArgumentHelp("Write one mbox file (replaced if it exists).", valueName: "file"))
+    var mbox: String?
+
+    @Option(name: .customLong("maildir"), help: ArgumentHelp("Deliver into this Maildir (created if needed).", valueName: "dir"))
+    var maildir: String?
+
+    @Option(name: .customLong("limit"), help: ArgumentHelp("Write only the first n messages.", valueName: "n"))
+    var limit: String?
 
     private enum Output {
         case eml(EMLDirectoryWriter)
@@ -27,15 +37,15 @@ enum RenderCommand: Command {
         case maildir(MaildirWriter)
     }
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
-        guard let path = arguments.positionals.first else { return .usage }
-        let targets = ["out", "mbox", "maildir"].filter { arguments.value($0) != nil }
-        guard targets.count == 1, let target = targets.first, let destination = arguments.value(target) else {
-            throw UsageError(message: targets.isEmpty ? "Say where to write: --out, --mbox or --maildir" : "Give only one of --out, --mbox and --maildir", command: spec)
+    func execute(console: Console) throws -> Status {
+        let path = campaign
+        let targets = [("out", out), ("mbox", mbox), ("maildir", maildir)].compactMap { name, value in value.map { (name, $0) } }
+        guard targets.count == 1, let (target, destination) = targets.first else {
+            throw UsageError(message: targets.isEmpty ? "Say where to write: --out, --mbox or --maildir" : "Give only one of --out, --mbox and --maildir")
         }
         var limit: Int? = nil
-        if let text = arguments.value("limit") {
-            guard let value = Int(text), value >= 1 else { throw UsageError(message: "--limit takes a whole number from 1, not '\(text)'", command: spec) }
+        if let text = self.limit {
+            guard let value = Int(text), value >= 1 else { throw UsageError(message: "--limit takes a whole number from 1, not '\(text)'") }
             limit = value
         }
         let campaign = try CampaignCommands.open(path, console: console)
@@ -60,9 +70,9 @@ enum RenderCommand: Command {
                 guard errors.isEmpty else { continue }
                 count += 1
                 do {
-                    try emit(composed, to: output)
+                    try Self.emit(composed, to: output)
                 } catch {
-                    abort(output)
+                    Self.abort(output)
                     throw CommandFailure(message: error.description, code: .cannotCreate)
                 }
             case .problems(let problems):
@@ -72,15 +82,15 @@ enum RenderCommand: Command {
         }
         if errors.isEmpty {
             do {
-                try commit(output)
+                try Self.commit(output)
             } catch {
-                abort(output)
+                Self.abort(output)
                 throw CommandFailure(message: error.description, code: .cannotCreate)
             }
         }
         for warning in Set(warnings).sorted(by: { $0.description < $1.description }) { console.err("\(warning)\n") }
         guard errors.isEmpty else {
-            abort(output)
+            Self.abort(output)
             var seen: Set<CampaignDiagnostic> = []
             for error in errors where seen.insert(error).inserted { console.err("\(error)\n") }
             console.err("megaphone: nothing was written: \(seen.count) error\(seen.count == 1 ? "" : "s"); fix them and run again ('megaphone check \(path)' lists them all)\n")

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import MegaphoneCampaign
 import MegaphoneDelivery
@@ -6,50 +7,58 @@ import MegaphoneMail
 import MegaphoneSend
 
 /// `megaphone send`: delivers a campaign through an SMTP server, or into the outbox.
-enum SendCommand: Command {
-    static let spec = CommandSpec(
-        path: ["send"],
+struct SendCommand: MegaphoneCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send",
         abstract: "Send a campaign (to the local outbox unless --smtp names a server).",
         discussion: """
-        Every message is checked first; a campaign with errors never connects. The
-        send log records each attempt before the handoff and each outcome after it;
-        running send again resumes, and never sends a message twice. Credentials come
-        from MEGAPHONE_SMTP_PASSWORD, --password-file or ~/.netrc (and an OAuth 2
-        token from MEGAPHONE_SMTP_BEARER), never from the command line.
-        """,
-        arguments: [ArgumentSpec(name: "campaign", help: "The campaign file (JSON).")],
-        options: connectionOptions + [
-            OptionSpec(name: "redirect-to", valueName: "address", help: "Send every message to this one address instead (a test run)."),
-            OptionSpec(name: "connections", valueName: "n", help: "Connections (workers) at once (default: 2)."),
-            OptionSpec(name: "rate", valueName: "rate", help: "At most this many messages: 10/s, 300/min, 1000/h."),
-            OptionSpec(name: "per-domain", valueName: "rate", help: "At most this many messages to one domain, as 30/min."),
-        ] + retryOptions + [
-            OptionSpec(name: "not-before", valueName: "time", help: "Hold the run until this time (ISO 8601 with zone): an embargo."),
-            OptionSpec(name: "not-after", valueName: "time", help: "Start no new message after this time."),
-            OptionSpec(name: "resend-uncertain", help: "Send again messages attempted earlier with no outcome."),
-            OptionSpec(name: "allow-changed", help: "Resume although messages differ from those in the log."),
-            OptionSpec(name: "log", valueName: "file", help: "The send log (default: NAME.sendlog.jsonl beside the campaign)."),
-            OptionSpec(name: "keep-spool", help: "Keep the spool of checked messages (NAME.spool beside the log) when nothing is left to send."),
-            OptionSpec(name: "quiet", short: "q", help: "No progress display."),
-        ])
+        Every message is checked first, and written as checked to a spool beside the
+        send log; a campaign with errors never connects. The sending pass sends the
+        spool's bytes. The send log records each attempt before the handoff and each
+        outcome after it; running send again resumes, and never sends a message twice.
+        Credentials come from MEGAPHONE_SMTP_PASSWORD, --password-file or ~/.netrc (and
+        an OAuth 2 token from MEGAPHONE_SMTP_BEARER), never from the command line.
+        """)
 
-    /// Where messages go (shared with `serve`, whose signer mail uses the same delivery).
-    static let connectionOptions: [OptionSpec] = [
-        OptionSpec(name: "smtp", valueName: "url", help: "smtp://host:587 (STARTTLS required) or smtps://host:465."),
-        OptionSpec(name: "starttls", valueName: "mode", help: "required (default) or never (a relay on loopback only)."),
-        OptionSpec(name: "cacert", valueName: "file", help: "Trust this CA certificate too."),
-        OptionSpec(name: "insecure", help: "Do not check the server's certificate (test servers only)."),
-        OptionSpec(name: "user", valueName: "name", help: "The SMTP login (or put it in the URL: smtp://name@host)."),
-        OptionSpec(name: "password-file", valueName: "file", help: "Read the SMTP password from this file's first line."),
-        OptionSpec(name: "outbox", valueName: "dir", help: "The outbox Maildir when no --smtp (default: outbox/ beside the campaign)."),
-    ]
+    @Argument(help: "The campaign file (JSON).")
+    var campaign: String
 
-    /// Retries and timeouts (shared with `serve`).
-    static let retryOptions: [OptionSpec] = [
-        OptionSpec(name: "retries", valueName: "n", help: "Tries after a temporary failure before deferring (default: 3)."),
-        OptionSpec(name: "max-wait", valueName: "duration", help: "Longest wait between tries: 500ms, 30s, 5m (default: 2m)."),
-        OptionSpec(name: "timeout", valueName: "duration", help: "Wait for each server reply (default: 10m, RFC 5321)."),
-    ]
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(name: .customLong("redirect-to"), help: ArgumentHelp("Send every message to this one address instead (a test run).", valueName: "address"))
+    var redirectTo: String?
+
+    @Option(name: .customLong("connections"), help: ArgumentHelp("Connections (workers) at once (default: 2).", valueName: "n"))
+    var connections: String?
+
+    @Option(name: .customLong("rate"), help: ArgumentHelp("At most this many messages: 10/s, 300/min, 1000/h.", valueName: "rate"))
+    var rate: String?
+
+    @Option(name: .customLong("per-domain"), help: ArgumentHelp("At most this many messages to one domain, as 30/min.", valueName: "rate"))
+    var perDomain: String?
+
+    @OptionGroup var retry: RetryOptions
+
+    @Option(name: .customLong("not-before"), help: ArgumentHelp("Hold the run until this time (ISO 8601 with zone): an embargo.", valueName: "time"))
+    var notBefore: String?
+
+    @Option(name: .customLong("not-after"), help: ArgumentHelp("Start no new message after this time.", valueName: "time"))
+    var notAfter: String?
+
+    @Flag(name: .customLong("resend-uncertain"), help: "Send again messages attempted earlier with no outcome.")
+    var resendUncertain = false
+
+    @Flag(name: .customLong("allow-changed"), help: "Resume although messages differ from those in the log.")
+    var allowChanged = false
+
+    @Option(name: .customLong("log"), help: ArgumentHelp("The send log (default: NAME.sendlog.jsonl beside the campaign).", valueName: "file"))
+    var log: String?
+
+    @Flag(name: .customLong("keep-spool"), help: "Keep the spool of checked messages (NAME.spool beside the log) when nothing is left to send.")
+    var keepSpool = false
+
+    @Flag(name: [.customShort("q"), .customLong("quiet")], help: "No progress display.")
+    var quiet = false
 
     static func defaultLog(for campaign: String, redirect: Bool) -> String {
         let url = URL(fileURLWithPath: campaign)
@@ -59,11 +68,12 @@ enum SendCommand: Command {
         return DisplayPath.resolve(file, in: folder)
     }
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
-        guard let path = arguments.positionals.first else { return .usage }
-        let options = try makeOptions(arguments, campaignPath: path, console: console)
+    func execute(console: Console) throws -> Status {
+        let path = self.campaign
+        var options = try connection.makeOptions(campaignPath: path, redirectTo: redirectTo, retry: retry)
+        try configure(&options)
         let campaign = try CampaignCommands.open(path, console: console)
-        let display = ProgressDisplay(console: console, quiet: arguments.flag("quiet"))
+        let display = ProgressDisplay(console: console, quiet: quiet)
         switch options.target {
         case .outbox(let outbox): console.err("No --smtp server given: messages go to the outbox Maildir \(outbox) (nothing leaves this machine).\n")
         case .smtp(let settings):
@@ -121,86 +131,23 @@ enum SendCommand: Command {
         return .success
     }
 
-    static func makeOptions(_ arguments: ParsedArguments, campaignPath: String, console: Console) throws -> SendOptions {
-        func usage(_ message: String) -> UsageError { UsageError(message: message, command: spec) }
-        let redirect: String? = try arguments.value("redirect-to").map { text in
-            do { return try EmailAddress(text).description } catch { throw usage("--redirect-to: \(error)") }
-        }
-        let target: SendOptions.Target
-        if let url = arguments.value("smtp") {
-            var settings = SMTPSettings(url: url)
-            switch arguments.value("starttls") ?? "required" {
-            case "required": settings.startTLS = .required
-            case "never": settings.startTLS = .never
-            case let other: throw usage("--starttls takes required or never, not '\(other)'")
-            }
-            settings.caFile = arguments.value("cacert")
-            if let caFile = settings.caFile, !FileManager.default.isReadableFile(atPath: caFile) {
-                throw CommandFailure(message: "\(caFile): the --cacert file is missing or unreadable", code: .noInput)
-            }
-            settings.insecure = arguments.flag("insecure")
-            settings.user = arguments.value("user") ?? URLComponents(string: url)?.user
-            let environment = ProcessInfo.processInfo.environment
-            if let file = arguments.value("password-file") {
-                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                    throw CommandFailure(message: "\(file): the --password-file is missing or unreadable", code: .noInput)
-                }
-                settings.password = String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
-                    .trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
-            } else if let password = environment["MEGAPHONE_SMTP_PASSWORD"], !password.isEmpty {
-                settings.password = password
-            } else if let host = settings.host {
-                let netrc = environment["NETRC"] ?? (NSHomeDirectory() + "/.netrc")
-                if let found = Netrc.credentials(for: host, file: netrc), found.password != nil {
-                    settings.password = found.password
-                    settings.user = settings.user ?? found.login
-                }
-            }
-            if let bearer = environment["MEGAPHONE_SMTP_BEARER"], !bearer.isEmpty { settings.bearer = bearer }
-            if settings.hasCredentials, settings.user == nil {
-                throw usage("a password or token is set but no user: give --user or smtp://user@host")
-            }
-            if let text = arguments.value("timeout") {
-                guard let seconds = DurationText.seconds(text), seconds >= 1 else { throw usage("--timeout takes a duration of at least 1s, as in 30s or 10m") }
-                settings.responseTimeout = Int(seconds)
-                settings.connectTimeout = min(settings.connectTimeout, Int(seconds))
-            }
-            do { try settings.validate() } catch {
-                throw CommandFailure(message: error.message, code: .config)
-            }
-            target = .smtp(settings)
-        } else {
-            for flag in ["starttls", "cacert", "user", "password-file", "timeout"] where arguments.value(flag) != nil {
-                throw usage("--\(flag) goes with --smtp")
-            }
-            let folder = URL(fileURLWithPath: campaignPath).deletingLastPathComponent().path
-            target = .outbox(arguments.value("outbox") ?? DisplayPath.resolve("outbox", in: folder))
-        }
-        var options = SendOptions(target: target, logPath: arguments.value("log") ?? defaultLog(for: campaignPath, redirect: redirect != nil))
-        options.redirectTo = redirect
-        if let text = arguments.value("connections") {
+    /// The options only send has: pace, embargo, resumption, the spool.
+    func configure(_ options: inout SendOptions) throws {
+        func usage(_ message: String) -> UsageError { UsageError(message: message) }
+        if let text = connections {
             guard let count = Int(text), (1...64).contains(count) else { throw usage("--connections takes a whole number from 1 to 64") }
             options.connections = count
         }
-        if let text = arguments.value("rate") {
+        if let text = rate {
             guard let rate = Rate(text) else { throw usage("--rate takes a pace such as 10/s, 300/min or 1000/h") }
             options.rate = rate
         }
-        if let text = arguments.value("per-domain") {
+        if let text = perDomain {
             guard let rate = Rate(text) else { throw usage("--per-domain takes a pace such as 30/min") }
             options.perDomain = rate
         }
-        if let text = arguments.value("retries") {
-            guard let count = Int(text), count >= 0 else { throw usage("--retries takes a whole number from 0") }
-            options.retry.retries = count
-        }
-        if let text = arguments.value("max-wait") {
-            guard let seconds = DurationText.seconds(text) else { throw usage("--max-wait takes a duration such as 500ms, 30s, 5m or 2h") }
-            options.retry.maximumWait = seconds
-            options.retry.firstWait = min(options.retry.firstWait, seconds)
-        }
-        func time(_ name: String) throws -> Date? {
-            guard let text = arguments.value(name) else { return nil }
+        func time(_ name: String, _ text: String?) throws -> Date? {
+            guard let text else { return nil }
             let formatter = ISO8601DateFormatter()
             for format: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds]] {
                 formatter.formatOptions = format
@@ -208,11 +155,14 @@ enum SendCommand: Command {
             }
             throw usage("--\(name) takes an ISO 8601 time with its zone, as in 2026-11-30T06:00:00Z or 2026-11-30T07:00:00+01:00")
         }
-        options.notBefore = try time("not-before")
-        options.notAfter = try time("not-after")
-        options.resendUncertain = arguments.flag("resend-uncertain")
-        options.allowChanged = arguments.flag("allow-changed")
-        options.keepSpool = arguments.flag("keep-spool")
-        return options
+        options.notBefore = try time("not-before", notBefore)
+        options.notAfter = try time("not-after", notAfter)
+        options.resendUncertain = resendUncertain
+        options.allowChanged = allowChanged
+        options.keepSpool = keepSpool
+        if let log {
+            options.logPath = log
+            options.spoolPath = Spool.path(forLog: log)
+        }
     }
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Logging
 import MegaphoneCampaign
@@ -6,9 +7,9 @@ import MegaphoneWeb
 
 /// `megaphone serve`: the supporters' pages for one or more campaigns, their email
 /// confirmation and signature store, and the organiser's /admin.
-enum ServeCommand: Command {
-    static let spec = CommandSpec(
-        path: ["serve"],
+struct ServeCommand: AsyncMegaphoneCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Serve campaigns' petition and letter pages (signing, email confirmation, /admin).",
         discussion: """
         Each campaign needs a "page" and "signers": {"store": …}. Signer mail (the
@@ -16,27 +17,39 @@ enum ServeCommand: Command {
         Maildir unless --smtp names a server, with the same delivery options as send.
         The organiser's token comes from MEGAPHONE_ADMIN_TOKEN or --admin-token-file,
         never from the command line. SIGTERM or SIGINT stops the server gracefully.
-        """,
-        arguments: [ArgumentSpec(name: "campaign", help: "The campaign files (JSON), one or more.", repeating: true)],
-        options: [
-            OptionSpec(name: "listen", valueName: "host:port", help: "Where to listen (default: 127.0.0.1:8080)."),
-            OptionSpec(name: "base-url", valueName: "url", help: "The public address links start with (default: http://HOST:PORT)."),
-            OptionSpec(name: "per-ip", valueName: "rate", help: "Signatures per IP and campaign before quarantine: 120/min (default), 500/h, or 0 (off)."),
-            OptionSpec(name: "admin-token-file", valueName: "file", help: "Read the organiser's token from this file's first line."),
-        ] + SendCommand.connectionOptions + SendCommand.retryOptions)
+        """)
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
-        func usage(_ message: String) -> UsageError { UsageError(message: message, command: spec) }
+    @Argument(help: "The campaign files (JSON), one or more.")
+    var campaigns: [String]
+
+    @Option(name: .customLong("listen"), help: ArgumentHelp("Where to listen (default: 127.0.0.1:8080).", valueName: "host:port"))
+    var listen: String?
+
+    @Option(name: .customLong("base-url"), help: ArgumentHelp("The public address links start with (default: http://HOST:PORT).", valueName: "url"))
+    var baseURL: String?
+
+    @Option(name: .customLong("per-ip"), help: ArgumentHelp("Signatures per IP and campaign before quarantine: 120/min (default), 500/h, or 0 (off).", valueName: "rate"))
+    var perIP: String?
+
+    @Option(name: .customLong("admin-token-file"), help: ArgumentHelp("Read the organiser's token from this file's first line.", valueName: "file"))
+    var adminTokenFile: String?
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @OptionGroup var retry: RetryOptions
+
+    func execute(console: Console) async throws -> Status {
+        func usage(_ message: String) -> UsageError { UsageError(message: message) }
         var host = "127.0.0.1"
         var port = 8080
-        if let listen = arguments.value("listen") {
+        if let listen {
             guard let colon = listen.lastIndex(of: ":"), let number = Int(listen[listen.index(after: colon)...]), (0...65535).contains(number) else {
                 throw usage("--listen takes host:port, as in 127.0.0.1:8080 or 0.0.0.0:80")
             }
             host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
             port = number
         }
-        let baseURL = arguments.value("base-url") ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        let baseURL = self.baseURL ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
         guard let components = URLComponents(string: baseURL), ["http", "https"].contains(components.scheme ?? ""), components.host?.isEmpty == false,
               components.query == nil, components.fragment == nil else {
             throw usage("--base-url takes the public address of the pages, as in https://sign.example.org")
@@ -44,11 +57,11 @@ enum ServeCommand: Command {
         var settings = WebSettings(baseURL: baseURL)
         settings.host = host
         settings.port = port
-        if let text = arguments.value("per-ip") {
+        if let text = perIP {
             guard let limit = PerIPLimit(text) else { throw usage("--per-ip takes a rate such as 120/min or 500/h, or 0 for no limit") }
             settings.perIP = limit
         }
-        if let file = arguments.value("admin-token-file") {
+        if let file = adminTokenFile {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw CommandFailure(message: "\(file): the --admin-token-file is missing or unreadable", code: .noInput)
             }
@@ -61,8 +74,8 @@ enum ServeCommand: Command {
         }
 
         var campaigns: [(Campaign, SendOptions)] = []
-        for path in arguments.positionals {
-            let options = try SendCommand.makeOptions(arguments, campaignPath: path, console: console)
+        for path in self.campaigns {
+            let options = try connection.makeOptions(campaignPath: path, redirectTo: nil, retry: retry)
             campaigns.append((try CampaignCommands.open(path, console: console), options))
         }
         LoggingSystem.bootstrap { label in
@@ -74,7 +87,7 @@ enum ServeCommand: Command {
         let app: WebApp
         do { app = try WebApp(campaigns: campaigns, settings: settings, logger: logger) } catch {
             console.err("\(error.message)\n")
-            return ExitCode(rawValue: error.code.rawValue) ?? .failure
+            return Status(rawValue: error.code.rawValue) ?? .failure
         }
         if case .outbox(let outbox) = campaigns[0].1.target {
             console.err("No --smtp server given: signer mail goes to the outbox Maildir \(outbox) (nothing leaves this machine).\n")
@@ -83,50 +96,23 @@ enum ServeCommand: Command {
         let queued = app.queuedMailCount()
         if queued > 0 { console.err("\(queued) signer email\(queued == 1 ? "" : "s") left from an earlier run will be sent now.\n") }
 
-        let outcome = ServeOutcome()
-        let done = DispatchSemaphore(value: 0)
         let names = app.campaignNames
         let shown = settings.baseURL
         let listenHost = host
-        Task {
-            do {
-                try await app.run { boundPort in
-                    console.out("Listening on http://\(listenHost):\(boundPort)\n")
-                    for name in names { console.out("  \(name): \(shown)/\(name)\n") }
-                }
-            } catch {
-                outcome.set(error)
+        do {
+            try await app.run { boundPort in
+                console.out("Listening on http://\(listenHost):\(boundPort)\n")
+                for name in names { console.out("  \(name): \(shown)/\(name)\n") }
             }
-            done.signal()
-        }
-        done.wait()
-        if let failure = outcome.failure as? WebStartError {
+        } catch let failure as WebStartError {
             console.err("megaphone: \(failure.message)\n")
-            return ExitCode(rawValue: failure.code.rawValue) ?? .failure
-        } else if let failure = outcome.failure {
-            console.err("megaphone: the server stopped: \(failure)\n")
+            return Status(rawValue: failure.code.rawValue) ?? .failure
+        } catch {
+            console.err("megaphone: the server stopped: \(error)\n")
             return .failure
         }
         let left = app.queuedMailCount()
         console.err("Stopped. \(left == 0 ? "No signer email is waiting." : "\(left) signer email\(left == 1 ? " waits" : "s wait") in the store for the next start.")\n")
         return .success
-    }
-}
-
-/// What the server task ended with, handed back to the waiting main thread.
-final class ServeOutcome: @unchecked Sendable {
-    private let lock = NSLock()
-    private var error: (any Error)?
-
-    func set(_ failure: any Error) {
-        lock.lock()
-        error = failure
-        lock.unlock()
-    }
-
-    var failure: (any Error)? {
-        lock.lock()
-        defer { lock.unlock() }
-        return error
     }
 }

@@ -1,41 +1,52 @@
+import ArgumentParser
 import Foundation
 import MegaphoneCampaign
 import MegaphoneSignatures
 
 /// `megaphone signatures`: the organiser's view of a campaign's signature store.
-enum SignaturesCommand: Command {
-    static let spec = CommandSpec(
-        path: ["signatures"],
+struct SignaturesCommand: MegaphoneCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "signatures",
         abstract: "List, export, release or anonymise a campaign's stored signatures.",
         discussion: """
         Reads the campaign's signature store ("signers": {"store": …}). Without an
         action it lists signatures (confirmed ones by default, in the order they were
         confirmed). --csv and --json include email addresses: keep such files private.
-        """,
-        arguments: [ArgumentSpec(name: "campaign", help: "The campaign file (JSON).")],
-        options: [
-            OptionSpec(name: "state", valueName: "state", help: "pending, confirmed (default), quarantined, withdrawn or all."),
-            OptionSpec(name: "csv", help: "Write CSV (spreadsheet cells neutralised) to standard output."),
-            OptionSpec(name: "json", help: "Write JSON Lines to standard output."),
-            OptionSpec(name: "release-quarantined", help: "Release quarantined signatures: confirmed ones count from now on."),
-            OptionSpec(name: "anonymise", help: "After the campaign has closed: replace names, emails and cities by placeholders, keeping counts."),
-        ])
+        """)
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
-        func usage(_ message: String) -> UsageError { UsageError(message: message, command: spec) }
-        guard let path = arguments.positionals.first else { return .usage }
+    @Argument(help: "The campaign file (JSON).")
+    var campaign: String
+
+    @Option(name: .customLong("state"), help: ArgumentHelp("pending, confirmed (default), quarantined, withdrawn or all.", valueName: "state"))
+    var state: String?
+
+    @Flag(name: .customLong("csv"), help: "Write CSV (spreadsheet cells neutralised) to standard output.")
+    var csv = false
+
+    @Flag(name: .customLong("json"), help: "Write JSON Lines to standard output.")
+    var json = false
+
+    @Flag(name: .customLong("release-quarantined"), help: "Release quarantined signatures: confirmed ones count from now on.")
+    var releaseQuarantined = false
+
+    @Flag(name: .customLong("anonymise"), help: "After the campaign has closed: replace names, emails and cities by placeholders, keeping counts.")
+    var anonymise = false
+
+    func execute(console: Console) throws -> Status {
+        func usage(_ message: String) -> UsageError { UsageError(message: message) }
+        let path = campaign
         let (loaded, problems) = CampaignManifest.load(path)
         guard let manifest = loaded else { throw CampaignFailure(diagnostics: problems) }
         guard let storePath = manifest.signerStore else {
             throw CommandFailure(message: "\(path): the campaign's signers come from \(manifest.signers ?? "no file"), not a signature store; add \"signers\": {\"store\": \"data/signatures.sqlite\"}", code: .dataError)
         }
-        let actions = ["csv", "json", "release-quarantined", "anonymise"].filter(arguments.flag)
+        let actions = [csv, json, releaseQuarantined, anonymise].filter { $0 }
         if actions.count > 1 { throw usage("choose one of --csv, --json, --release-quarantined and --anonymise") }
-        var state: SignatureState? = .confirmed
-        if let text = arguments.value("state") {
-            if text == "all" { state = nil } else {
+        var wanted: SignatureState? = .confirmed
+        if let text = state {
+            if text == "all" { wanted = nil } else {
                 guard let chosen = SignatureState(rawValue: text) else { throw usage("--state takes pending, confirmed, quarantined, withdrawn or all, not '\(text)'") }
-                state = chosen
+                wanted = chosen
             }
         }
         let store: SignatureStore
@@ -43,12 +54,12 @@ enum SignaturesCommand: Command {
             throw CommandFailure(message: error.description, code: error.code == .missing ? .noInput : error.code == .cannotCreate ? .cannotCreate : .dataError)
         }
         let name = manifest.name
-        if arguments.flag("release-quarantined") {
+        if releaseQuarantined {
             let released = try store.releaseQuarantined(campaign: name)
             console.out("Released \(released) quarantined signature\(released == 1 ? "" : "s") of \(name); confirmed ones count from now on, the others wait for their confirmation.\n")
             return .success
         }
-        if arguments.flag("anonymise") {
+        if anonymise {
             let closedByTime = manifest.page?.closes.map { $0 <= Date() } ?? false
             let override = try store.closedOverride(campaign: name)
             guard override ?? closedByTime else {
@@ -59,14 +70,14 @@ enum SignaturesCommand: Command {
             console.out("Anonymised \(changed) signature\(changed == 1 ? "" : "s") of \(name); \(counts[.confirmed] ?? 0) confirmed still count.\n")
             return .success
         }
-        let signatures = try store.signatures(campaign: name, state: state)
+        let signatures = try store.signatures(campaign: name, state: wanted)
         let fields = manifest.page?.fields ?? ["name", "email", "organisation", "city"]
         let letters = manifest.mode == .eachSigner
-        if arguments.flag("csv") {
+        if csv {
             console.out(SignatureExport.csv(signatures, fields: fields + (letters ? ["message"] : []), letters: letters))
             return .success
         }
-        if arguments.flag("json") {
+        if json {
             console.out(SignatureExport.jsonLines(signatures))
             return .success
         }

@@ -1,5 +1,5 @@
 /// Exit statuses from sysexits.h, so scripts can tell one failure from another.
-enum ExitCode: Int32 {
+enum Status: Int32 {
     case success = 0
     case failure = 1
     /// EX_USAGE: the command was used wrongly.
