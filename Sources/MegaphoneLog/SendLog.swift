@@ -109,8 +109,11 @@ public final class SendLog: @unchecked Sendable {
     }
 
     /// Appends one record whole (one write) and returns at once; the background
-    /// syncer makes it durable. Use `waitDurable` before relying on it.
-    public func submit(_ record: SendRecord) throws(LogError) -> Ticket {
+    /// syncer makes it durable. Use `waitDurable` before relying on it. With
+    /// `syncNow`, the syncer starts its fsync at once rather than when the record is
+    /// waited for: an `attempt`'s fsync then runs while the SMTP commands before the
+    /// message's final dot are exchanged, instead of after them.
+    public func submit(_ record: SendRecord, syncNow: Bool = false) throws(LogError) -> Ticket {
         let line = record.jsonLine()
         condition.lock()
         defer { condition.unlock() }
@@ -124,8 +127,13 @@ public final class SendLog: @unchecked Sendable {
             thread.name = "megaphone-log-sync"
             thread.start()
         }
-        // An idle syncer starts its clock for this record; a busy or timed one needs nothing.
-        if syncerIdle { condition.broadcast() }
+        if syncNow {
+            demanded = written
+            if syncerWaiting { condition.broadcast() }
+        } else if syncerIdle {
+            // An idle syncer starts its clock for this record; a busy or timed one needs nothing.
+            condition.broadcast()
+        }
         return Ticket(sequence: written)
     }
 

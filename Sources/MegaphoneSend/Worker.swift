@@ -50,7 +50,7 @@ struct Worker {
         record.enhancedCode = reply?.enhanced
         record.replyText = reply?.text
         record.note = note
-        return try log.submit(record)
+        return try log.submit(record, syncNow: state == .attempt)
     }
 
     private func send(_ job: Job, with transport: any Transport) -> Outcome {
