@@ -17,6 +17,8 @@ public final class Campaign: Sendable {
     /// The shared bottom frame of every message's context: data files, `campaign`, `sender`.
     let data: Value
     let signers: [SignerRow]
+    /// Whether any signer's field holds a control character (joint letters list them all).
+    let signersHoldControls: Bool
     let attachments: [Attachment]
     /// The Date header of every message composed.
     public let date: Date
@@ -50,6 +52,7 @@ public final class Campaign: Sendable {
         self.htmls = htmls
         self.data = data
         self.signers = signers
+        signersHoldControls = signers.contains { $0.fields.values.contains(where: ControlCharacter.occurs) }
         self.attachments = attachments
         self.date = date
         self.warnings = warnings

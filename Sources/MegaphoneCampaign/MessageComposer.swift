@@ -53,7 +53,12 @@ struct MessageComposer {
             do { htmlText = try html.render(frames: frames) } catch { problems += error.diagnostics.map(CampaignDiagnostic.init) }
         }
         guard problems.isEmpty else { return .problems(problems) }
-        if values.values.contains(where: { ControlCharacter.occurs(in: $0.value) }) || ControlCharacter.occurs(in: text)
+        // Control characters come from the data (JSON and .txt files are checked as they
+        // load): only a row holding one has its letter scanned, to see whether it lands there.
+        let rowHoldsControls = recipient.fields.values.contains(where: ControlCharacter.occurs)
+            || (manifest.mode == .eachSigner && signer?.fields.values.contains(where: ControlCharacter.occurs) == true)
+            || (manifest.mode == .joint && campaign.signersHoldControls)
+        if rowHoldsControls, values.values.contains(where: { ControlCharacter.occurs(in: $0.value) }) || ControlCharacter.occurs(in: text)
             || htmlText.map(ControlCharacter.occurs) == true {
             return .problems(controlCharacters(letterPath: letter.path))
         }

@@ -54,8 +54,10 @@ public final class MboxWriter {
                    message[probe + 3] == 0x6D, message[probe + 4] == 0x20 {   // "From "
                     buffer.append(UInt8(ascii: ">"))
                 }
-                var end = lineStart
-                while end < message.count, message[end] != 10 { end += 1 }
+                var end = message.count
+                if let base = message.baseAddress, let found = memchr(base + lineStart, 10, message.count - lineStart) {
+                    end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                }
                 if end < message.count {
                     let contentEnd = end > lineStart && message[end - 1] == 13 ? end - 1 : end
                     buffer.append(contentsOf: UnsafeBufferPointer(rebasing: message[lineStart..<contentEnd]))

@@ -38,10 +38,27 @@ public enum ControlCharacter {
         return nil
     }
 
-    /// Whether `text` holds one.
+    /// Whether `text` holds one: a tight scan of its UTF-8, run on every rendered letter.
     public static func occurs(in text: String) -> Bool {
         var text = text
-        return text.withUTF8 { first(in: $0) != nil }
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            var index = 0
+            let count = bytes.count
+            while index < count {
+                let byte = base[index]
+                index += 1
+                if byte >= 0x20, byte != 0x7F, byte != 0xC2 { continue }
+                if byte < 0x20 {
+                    if byte != 0x09, byte != 0x0A, byte != 0x0D { return true }
+                } else if byte == 0x7F {
+                    return true
+                } else if index < count, (0x80...0x9F).contains(base[index]) {
+                    return true   // C2 80–9F: a C1 control
+                }
+            }
+            return false
+        }
     }
 
     /// A name a person can look up: `ESC (U+001B)`, `a C1 control (U+0085)`.

@@ -9,7 +9,7 @@ import MegaphoneTemplate
 /// scripts); this runs it and turns errors into messages on standard error and
 /// sysexits exit statuses.
 @main
-struct Megaphone: AsyncParsableCommand {
+struct Megaphone: ParsableCommand {
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
@@ -21,52 +21,78 @@ struct Megaphone: AsyncParsableCommand {
             ServeCommand.self, SignaturesCommand.self, TemplateCommand.self,
         ])
 
-    static func main() async {
+    /// Synchronous, so that the commands that block (check, render, send) run on the
+    /// process's main thread and leave Dispatch's threads (two here) to composing; the
+    /// one async command (serve) runs as a task while the main thread waits.
+    static func main() {
         let command: any ParsableCommand
         do {
             command = try parseAsRoot()
         } catch {
             exit(withError: error)
         }
-        let status = await execute(command, console: Console())
+        let console = Console()
+        let status: Status
+        if let server = command as? any AsyncMegaphoneCommand {
+            let done = DispatchSemaphore(value: 0)
+            let result = StatusBox()
+            nonisolated(unsafe) let server = server
+            Task.detached {
+                do {
+                    result.status = try await server.execute(console: console)
+                } catch {
+                    result.status = report(error, command: type(of: server))
+                }
+                done.signal()
+            }
+            done.wait()
+            status = result.status
+        } else {
+            status = runSync(type(of: command)) { () throws -> Status in
+                if let command = command as? any MegaphoneCommand { return try command.execute(console: console) }
+                // A group (`megaphone template`) shows its help.
+                var group = command
+                try group.run()
+                return .success
+            }
+        }
         Foundation.exit(status.rawValue)
     }
 
-    static func execute(_ command: any ParsableCommand, console: Console) async -> Status {
+    static func runSync(_ command: any ParsableCommand.Type, _ body: () throws -> Status) -> Status {
         do {
-            if let command = command as? any MegaphoneCommand {
-                return try command.execute(console: console)
-            }
-            if let command = command as? any AsyncMegaphoneCommand {
-                return try await command.execute(console: console)
-            }
-            // A group (`megaphone template`) shows its help.
-            var group = command
-            try group.run()
-            return .success
-        } catch let error as UsageError {
-            let type = Swift.type(of: command)
-            let name = (["megaphone"] + path(to: type)).joined(separator: " ")
-            console.err("Error: \(error.message)\nUsage: \(usageString(for: type))\n  See '\(name) --help' for more information.\n")
+            return try body()
+        } catch {
+            return report(error, command: command)
+        }
+    }
+
+    /// Prints a failure the way a person can act on it, and gives its exit status.
+    static func report(_ error: any Error, command: any ParsableCommand.Type) -> Status {
+        let console = Console()
+        switch error {
+        case let error as UsageError:
+            let name = (["megaphone"] + path(to: command)).joined(separator: " ")
+            console.err("Error: \(error.message)\nUsage: \(usageString(for: command))\n  See '\(name) --help' for more information.\n")
             return .usage
-        } catch let error as TemplateError {
+        case let error as TemplateError:
             console.err("\(error)\n")
             return .dataError
-        } catch let error as TemplateFileError {
+        case let error as TemplateFileError:
             console.err("megaphone: \(error)\n")
             return error.reason == .notUTF8 ? .dataError : .noInput
-        } catch let error as DataError {
+        case let error as DataError:
             console.err("\(error)\n")
             return error.kind == .missingFile ? .noInput : .dataError
-        } catch let error as CampaignFailure {
+        case let error as CampaignFailure:
             var seen: Set<CampaignDiagnostic> = []
             for diagnostic in error.diagnostics where seen.insert(diagnostic).inserted { console.err("\(diagnostic)\n") }
             let errors = error.diagnostics.filter { $0.severity == .error }
             return errors.contains(where: \.isMissingFile) ? .noInput : .dataError
-        } catch let error as CommandFailure {
+        case let error as CommandFailure:
             console.err("megaphone: \(error.message)\n")
             return error.code
-        } catch {
+        default:
             // The parser's own ends (help for a group) print and exit as it chooses.
             exit(withError: error)
         }
@@ -84,6 +110,11 @@ struct Megaphone: AsyncParsableCommand {
         }
         return search(Megaphone.self, []) ?? []
     }
+}
+
+/// The exit status a task hands back to the waiting main thread.
+final class StatusBox: @unchecked Sendable {
+    var status = Status.success
 }
 
 /// `megaphone template`: the commands that work on one template.
