@@ -25,7 +25,6 @@ public final class SendLog: @unchecked Sendable {
     /// Whether the syncer is waiting, and whether with nothing to sync: wake-ups go
     /// only where they change something (a broadcast wakes every waiting worker too).
     private var syncerWaiting = false
-    private var syncerIdle = false
     private static let syncDelay: TimeInterval = 0.02
 
     /// Opens (or creates) the log and reads what earlier runs recorded. A torn last
@@ -130,10 +129,8 @@ public final class SendLog: @unchecked Sendable {
         if syncNow {
             demanded = written
             if syncerWaiting { condition.broadcast() }
-        } else if syncerIdle {
-            // An idle syncer starts its clock for this record; a busy or timed one needs nothing.
-            condition.broadcast()
         }
+        // Otherwise nobody is woken: an idle syncer looks every `syncDelay` anyway.
         return Ticket(sequence: written)
     }
 
@@ -172,11 +169,11 @@ public final class SendLog: @unchecked Sendable {
         while true {
             while !closing {
                 if synced == written {
+                    // Idle: look again after `syncDelay`, so that a record written meanwhile
+                    // (an outcome, which wakes nobody) waits at most about that long.
                     syncerWaiting = true
-                    syncerIdle = true
-                    condition.wait()
+                    _ = condition.wait(until: Date().addingTimeInterval(Self.syncDelay))
                     syncerWaiting = false
-                    syncerIdle = false
                     continue
                 }
                 if demanded > synced { break }

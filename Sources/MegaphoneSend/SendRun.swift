@@ -128,7 +128,7 @@ public final class SendRun: @unchecked Sendable {
         }
 
         // Pass 2: workers send; this thread reads the spool and hands its messages out.
-        let queue = JobQueue(capacity: max(2, options.connections * 2))
+        let queue = JobQueue(capacity: max(16, options.connections * 8))
         let workerCount = max(1, options.connections)
         let group = DispatchGroup()
         let limiter = options.rate.map(RateLimiter.init)
@@ -303,7 +303,9 @@ final class JobQueue: @unchecked Sendable {
         while jobs.isEmpty, !closed { condition.wait() }
         guard !jobs.isEmpty else { return nil }
         let job = jobs.removeFirst()
-        condition.signal()
+        // The producer, waiting on a full queue, is woken once the queue is half empty,
+        // then fills it again in one go: one wake-up per several messages, not each.
+        if jobs.count == capacity / 2 { condition.signal() }
         return job
     }
 
