@@ -56,7 +56,11 @@ import Testing
         let result = try CLI.run(["send", "campaign.json", "--connections", "2", "--keep-spool"] + smtp(server), in: fixture.folder.url)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("Spool: campaign.spool"))
-        let spool = try Self.read(fixture.folder.url.appendingPathComponent("campaign.spool").path)
+        let spoolPath = fixture.folder.url.appendingPathComponent("campaign.spool").path
+        // Whole messages, addresses included: readable by its owner only.
+        let mode = try FileManager.default.attributesOfItem(atPath: spoolPath)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
+        let spool = try Self.read(spoolPath)
         #expect(spool.campaign == "send-test")
         #expect(spool.complete)
         #expect(spool.entries.map(\.number) == Array(1...12))
