@@ -29,15 +29,14 @@ public struct SendOptions: Sendable {
     public var resendUncertain = false
     /// Resume although the rendered messages differ from those in the log.
     public var allowChanged = false
-    /// The spool: the checked messages' bytes, which the sending pass sends.
-    public var spoolPath: String
+    /// The spool beside the log: the checked messages' bytes, which the sending pass sends.
+    public var spoolPath: String { Spool.path(forLog: logPath) }
     /// Keep the spool when the run ends with nothing left to send.
     public var keepSpool = false
 
     public init(target: Target, logPath: String) {
         self.target = target
         self.logPath = logPath
-        spoolPath = Spool.path(forLog: logPath)
     }
 
     /// How the run is described in the log and on screen (no credentials).

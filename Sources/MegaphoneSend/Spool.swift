@@ -32,8 +32,7 @@ final class SpoolWriter {
     let temporaryPath: String
     private var descriptor: Int32
     private var buffer: [UInt8] = []
-    private(set) var count = 0
-    private(set) var byteCount = 0
+    private var count = 0
     private static let flushSize = 1 << 20
 
     init(path: String, campaign: String) throws(SpoolError) {
@@ -54,7 +53,6 @@ final class SpoolWriter {
         buffer += entry.bytes
         buffer.append(0x0A)
         count += 1
-        byteCount += entry.bytes.count
         if buffer.count >= Self.flushSize { try flush() }
     }
 
@@ -100,7 +98,7 @@ final class SpoolReader {
     private var buffer: [UInt8] = []
     private var start = 0
     private var atEnd = false
-    private(set) var finished = false
+    private var finished = false
     private var read = 0
 
     /// Opens a spool; nil when there is none.
@@ -111,14 +109,14 @@ final class SpoolReader {
             if errno == ENOENT { return nil }
             throw SpoolError(.damaged, path: path, reason: String(cString: strerror(errno)))
         }
+        // Every property is set by now, so a throw below still runs `deinit`, which closes it.
         guard let first = try line(), first.hasPrefix(Spool.magic + " ") else {
-            close(descriptor)
             throw SpoolError(.damaged, path: path, reason: "it does not start with '\(Spool.magic)'")
         }
         campaign = SpoolEntry.unescape(first.dropFirst(Spool.magic.count + 1))
     }
 
-    deinit { close(descriptor) }
+    deinit { if descriptor >= 0 { close(descriptor) } }
 
     private func fill() throws(SpoolError) {
         if start > 0 {

@@ -27,9 +27,6 @@ final class SpoolBuilder {
         }
     }
 
-    /// Whether the earlier run's spool is being kept (so far).
-    var isReusing: Bool { earlier != nil }
-
     func add(_ message: ComposedMessage, hash: String) throws(SpoolError) {
         approved.insert(message.number)
         if earlier != nil {

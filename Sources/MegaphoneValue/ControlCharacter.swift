@@ -3,16 +3,6 @@
 /// Mail readers show them as boxes or nothing, terminals act on them, and a NUL
 /// goes out as `=00` in a quoted-printable body.
 public enum ControlCharacter {
-    /// Whether `scalar` is one of them.
-    public static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
-        let value = scalar.value
-        switch value {
-        case 0x09, 0x0A, 0x0D: return false
-        case 0x00..<0x20, 0x7F, 0x80...0x9F: return true
-        default: return false
-        }
-    }
-
     /// The first forbidden character in UTF-8 `bytes`, and the count of characters before it
     /// (for a column); nil when there is none. A quick byte scan: C1 controls are `C2 80`–`C2 9F`.
     public static func first<Bytes: Collection>(in bytes: Bytes) -> (scalar: Unicode.Scalar, offset: Int)? where Bytes.Element == UInt8 {

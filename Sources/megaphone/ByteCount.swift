@@ -9,14 +9,7 @@ enum ByteCount {
             value /= 1000
             unit += 1
         }
-        let rounded = (value * 10).rounded() / 10
-        return "\(rounded.formatted1) \(units[unit])"
-    }
-}
-
-private extension Double {
-    var formatted1: String {
-        let tenths = Int((self * 10).rounded())
-        return "\(tenths / 10).\(tenths % 10)"
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10) \(units[unit])"
     }
 }

@@ -41,35 +41,31 @@ struct Megaphone: ParsableCommand {
                 do {
                     result.status = try await server.execute(console: console)
                 } catch {
-                    result.status = report(error, command: type(of: server))
+                    result.status = report(error, command: type(of: server), console: console)
                 }
                 done.signal()
             }
             done.wait()
             status = result.status
         } else {
-            status = runSync(type(of: command)) { () throws -> Status in
-                if let command = command as? any MegaphoneCommand { return try command.execute(console: console) }
-                // A group (`megaphone template`) shows its help.
-                var group = command
-                try group.run()
-                return .success
+            do {
+                if let command = command as? any MegaphoneCommand {
+                    status = try command.execute(console: console)
+                } else {
+                    // A group (`megaphone template`) shows its help.
+                    var group = command
+                    try group.run()
+                    status = .success
+                }
+            } catch {
+                status = report(error, command: type(of: command), console: console)
             }
         }
         Foundation.exit(status.rawValue)
     }
 
-    static func runSync(_ command: any ParsableCommand.Type, _ body: () throws -> Status) -> Status {
-        do {
-            return try body()
-        } catch {
-            return report(error, command: command)
-        }
-    }
-
     /// Prints a failure the way a person can act on it, and gives its exit status.
-    static func report(_ error: any Error, command: any ParsableCommand.Type) -> Status {
-        let console = Console()
+    static func report(_ error: any Error, command: any ParsableCommand.Type, console: Console) -> Status {
         switch error {
         case let error as UsageError:
             let name = (["megaphone"] + path(to: command)).joined(separator: " ")

@@ -160,9 +160,6 @@ struct SendCommand: MegaphoneCommand {
         options.resendUncertain = resendUncertain
         options.allowChanged = allowChanged
         options.keepSpool = keepSpool
-        if let log {
-            options.logPath = log
-            options.spoolPath = Spool.path(forLog: log)
-        }
+        if let log { options.logPath = log }
     }
 }
