@@ -31,7 +31,10 @@ let package = Package(
         .target(name: "MegaphoneMail", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
         .target(
             name: "MegaphoneCampaign",
-            dependencies: ["MegaphoneValue", "MegaphoneData", "MegaphoneTemplate", "MegaphoneMail", "MegaphoneSignatures"],
+            dependencies: [
+                "MegaphoneValue", "MegaphoneData", "MegaphoneTemplate", "MegaphoneMail", "MegaphoneSignatures",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: settings
         ),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),

@@ -28,6 +28,10 @@ public final class Campaign: Sendable {
     let recipientColumns: [String]
     /// The page's own confirmation email (`page.confirmation`), compiled as a letter template.
     let confirmation: LetterTemplate?
+    /// Bounce (VERP) and unsubscribe tokens, when the campaign uses either.
+    public let tokens: CampaignTokens?
+    /// The addresses this campaign no longer writes to (`NAME.suppressed.txt`).
+    public let suppression: SuppressionList
 
     struct SignerRow: Sendable {
         let line: Int
@@ -45,7 +49,7 @@ public final class Campaign: Sendable {
 
     private init(manifest: CampaignManifest, letters: [String: LetterTemplate], defaultLetter: LetterTemplate, htmls: [String: Template], data: Value,
                  signers: [SignerRow], attachments: [Attachment], date: Date, warnings: [CampaignDiagnostic], recipientColumns: [String],
-                 confirmation: LetterTemplate?) {
+                 confirmation: LetterTemplate?, tokens: CampaignTokens?, suppression: SuppressionList) {
         self.manifest = manifest
         self.letters = letters
         self.defaultLetter = defaultLetter
@@ -58,6 +62,8 @@ public final class Campaign: Sendable {
         self.warnings = warnings
         self.recipientColumns = recipientColumns
         self.confirmation = confirmation
+        self.tokens = tokens
+        self.suppression = suppression
     }
 
     /// Opens the campaign file at `path`. Returns nil with the errors when it cannot
@@ -144,11 +150,27 @@ public final class Campaign: Sendable {
             attachments.append(Attachment(filename: filename, contentType: Attachment.contentType(forFilename: filename), data: [UInt8](bytes)))
         }
 
+        var tokens: CampaignTokens? = nil
+        if manifest.verp || manifest.unsubscribe != nil {
+            do {
+                tokens = CampaignTokens(secret: try CampaignSecret.loadOrCreate(CampaignSecret.path(forCampaign: manifest.path)))
+            } catch {
+                problems.append(CampaignDiagnostic(path: error.path, message: "the campaign secret \(error.reason)"))
+            }
+        }
+        var suppression: SuppressionList
+        do {
+            suppression = try SuppressionList(path: SuppressionList.path(forCampaign: manifest.path))
+        } catch {
+            problems.append(CampaignDiagnostic(path: error.path, line: error.line, message: "the suppression list \(error.reason)"))
+            suppression = .empty
+        }
+
         let warnings = problems.filter { $0.severity == .warning }
         guard problems.allSatisfy({ $0.severity == .warning }), let defaultLetter = letters[""] else { return (nil, problems) }
         return (Campaign(manifest: manifest, letters: letters, defaultLetter: defaultLetter, htmls: htmls, data: data, signers: signers,
                          attachments: attachments, date: date, warnings: warnings, recipientColumns: recipientColumns,
-                         confirmation: confirmation), warnings)
+                         confirmation: confirmation, tokens: tokens, suppression: suppression), warnings)
     }
 
     /// The template and its language variants: `letter.txt`, `letter.ru.txt`, `letter.kk.txt`…

@@ -29,6 +29,20 @@ public struct CampaignManifest: Sendable {
     public let sender: Mailbox
     /// The envelope sender (MAIL FROM), which receives bounces.
     public let bounce: EmailAddress
+    /// The campaign gave its own `bounce` address: each message's envelope sender is
+    /// then `bounce+TOKEN@domain` (VERP), so `megaphone bounces` can tell which letter came back.
+    public let verp: Bool
+    /// One-click unsubscribe (mail to supporters): `"unsubscribe": true`, or
+    /// `{"mailto": "leave@example.org"}` to offer a mailbox as well.
+    public let unsubscribe: Unsubscribe?
+    /// The public address of the campaign's `megaphone serve` (unsubscribe links).
+    public let baseURL: String?
+
+    /// How a message to a supporter can be unsubscribed from.
+    public struct Unsubscribe: Sendable {
+        /// A mailbox that also takes unsubscribe requests (read by a person).
+        public let mailto: EmailAddress?
+    }
     public let template: String
     public let html: String?
     public let recipients: String
@@ -47,7 +61,8 @@ public struct CampaignManifest: Sendable {
     public let smtputf8: Bool
 
     static let knownKeys: Set<String> = ["name", "sender", "template", "html", "recipients", "signers", "data",
-                                         "attachments", "mode", "locale", "from", "smtputf8", "bounce", "description", "page"]
+                                         "attachments", "mode", "locale", "from", "smtputf8", "bounce", "description", "page",
+                                         "unsubscribe", "base_url"]
 
     /// Reads and checks a campaign file; every problem found is returned.
     public static func load(_ path: String) -> (CampaignManifest?, [CampaignDiagnostic]) {
@@ -128,8 +143,45 @@ public struct CampaignManifest: Sendable {
             problem("sender", "\"sender\" must be an object: {\"name\": \"…\", \"address\": \"…@…\"}")
         }
         var bounce: EmailAddress? = sender?.address
+        var verp = false
         if let text = string("bounce", required: false) {
-            do { bounce = try EmailAddress(text) } catch { problem("bounce", "\"bounce\": \(error)") }
+            do {
+                let address = try EmailAddress(text)
+                bounce = address
+                verp = true
+                if address.localPart.contains("+") {
+                    problem("bounce", "\"bounce\" must not hold a '+': Megaphone adds '+TOKEN' to it for each message (VERP); give the plain mailbox, as in \"bounces@example.org\"")
+                }
+            } catch { problem("bounce", "\"bounce\": \(error)") }
+        }
+        var unsubscribe: Unsubscribe? = nil
+        switch members["unsubscribe"] {
+        case nil, .bool(false)?: break
+        case .bool(true)?: unsubscribe = Unsubscribe(mailto: nil)
+        case .object(let fields)?:
+            var mailto: EmailAddress? = nil
+            for key in fields.keys.sorted() where key != "mailto" {
+                problem("unsubscribe.\(key)", "unknown key '\(key)' in \"unsubscribe\"; the only one is \"mailto\"", .warning)
+            }
+            if case .string(let text)? = fields["mailto"] {
+                do { mailto = try EmailAddress(text) } catch { problem("unsubscribe.mailto", "\"mailto\": \(error)") }
+            } else if fields["mailto"] != nil {
+                problem("unsubscribe.mailto", "\"mailto\" must be an address in double quotes, as in \"leave@example.org\"")
+            }
+            unsubscribe = Unsubscribe(mailto: mailto)
+        default:
+            problem("unsubscribe", "\"unsubscribe\" must be true, false, or {\"mailto\": \"leave@example.org\"}")
+        }
+        var baseURL: String? = nil
+        if let text = string("base_url", required: false) {
+            if let components = URLComponents(string: text), ["http", "https"].contains(components.scheme ?? ""), components.host?.isEmpty == false {
+                baseURL = text.hasSuffix("/") ? String(text.dropLast()) : text
+            } else {
+                problem("base_url", "\"base_url\" must be the public address of megaphone serve, as in \"https://act.example.org\"")
+            }
+        }
+        if unsubscribe != nil, baseURL == nil, members["base_url"] == nil {
+            problem("unsubscribe", "\"unsubscribe\" needs \"base_url\": the public address of megaphone serve, where the links BASE/u/TOKEN lead, as in \"base_url\": \"https://act.example.org\"")
         }
         let template = resolve(string("template", required: true))
         let html = resolve(string("html", required: false))
@@ -185,7 +237,11 @@ public struct CampaignManifest: Sendable {
               let recipients, let mode else {
             return (nil, problems)
         }
-        return (CampaignManifest(path: path, name: name, sender: sender, bounce: bounce, template: template, html: html,
+        if unsubscribe != nil, mode != .eachRecipient {
+            problem("unsubscribe", "\"unsubscribe\" is for mail to supporters (mode \"each-recipient\"): letters to officials carry no unsubscribe link; remove it", .warning)
+        }
+        return (CampaignManifest(path: path, name: name, sender: sender, bounce: bounce, verp: verp,
+                                 unsubscribe: mode == .eachRecipient ? unsubscribe : nil, baseURL: baseURL, template: template, html: html,
                                  recipients: recipients, signers: signers, signerStore: signerStore, page: page, data: dataFiles, attachments: attachments,
                                  mode: mode, locale: locale, from: fromPolicy, smtputf8: smtputf8), problems)
     }

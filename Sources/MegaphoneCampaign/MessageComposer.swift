@@ -16,8 +16,22 @@ struct MessageComposer {
 
     private var manifest: CampaignManifest { campaign.manifest }
 
-    private var frames: [Value] {
+    /// The one-click unsubscribe link for this recipient, when the campaign offers one.
+    var unsubscribeURL: String? {
+        guard manifest.unsubscribe != nil, let base = manifest.baseURL, let tokens = campaign.tokens else { return nil }
+        return base + "/u/" + tokens.unsubscribeToken(for: recipient.mailbox.address.description)
+    }
+
+    /// What `| pick` keys its choices on: the message, and its recipient and signer.
+    private var pickKeys: [String: String] {
+        var keys = ["message": key, "recipient": recipient.key]
+        if manifest.mode == .eachSigner, let signer { keys["signer"] = signer.key }
+        return keys
+    }
+
+    private func frames(unsubscribeURL: String?) -> [Value] {
         var message: Object = ["recipient": .object(Object(strings: recipient.fields))]
+        if let unsubscribeURL { message["unsubscribe_url"] = .string(unsubscribeURL) }
         switch manifest.mode {
         case .eachRecipient: break
         case .eachSigner: if let signer { message["signer"] = signer.value }
@@ -27,14 +41,16 @@ struct MessageComposer {
     }
 
     func compose() -> MessageOutcome {
-        let frames = self.frames
+        let unsubscribeURL = self.unsubscribeURL
+        let frames = self.frames(unsubscribeURL: unsubscribeURL)
+        let pickKeys = self.pickKeys
         let (letter, html) = campaign.letter(for: recipient.fields["language"])
         var problems: [CampaignDiagnostic] = []
         var values: [String: (value: String, header: LetterTemplate.HeaderTemplate)] = [:]
         for header in letter.headers {
             var buffer: [UInt8] = []
             do {
-                try header.template.render(frames: frames, into: &buffer)
+                try header.template.render(frames: frames, pickKeys: pickKeys, into: &buffer)
             } catch {
                 problems += error.diagnostics.map(CampaignDiagnostic.init)
                 continue
@@ -47,10 +63,20 @@ struct MessageComposer {
             values[header.name] = (value, header)
         }
         var text = ""
-        do { text = try letter.body.render(frames: frames) } catch { problems += error.diagnostics.map(CampaignDiagnostic.init) }
+        do { text = try letter.body.render(frames: frames, pickKeys: pickKeys) } catch { problems += error.diagnostics.map(CampaignDiagnostic.init) }
         var htmlText: String? = nil
         if let html {
-            do { htmlText = try html.render(frames: frames) } catch { problems += error.diagnostics.map(CampaignDiagnostic.init) }
+            do { htmlText = try html.render(frames: frames, pickKeys: pickKeys) } catch { problems += error.diagnostics.map(CampaignDiagnostic.init) }
+        }
+        if let unsubscribeURL {
+            // RFC 8058 asks for the link in the headers; the Gmail/Yahoo rules and the
+            // law in many places ask for a visible one in the letter too.
+            if !text.contains(unsubscribeURL) {
+                problems.append(CampaignDiagnostic(path: letter.path, message: "the campaign has \"unsubscribe\" but the letter shows no unsubscribe link; add a line such as \"To stop these emails: {{unsubscribe_url}}\""))
+            }
+            if let htmlText, !htmlText.contains(unsubscribeURL.replacingOccurrences(of: "&", with: "&amp;")) {
+                problems.append(CampaignDiagnostic(path: html?.path ?? letter.path, message: "the campaign has \"unsubscribe\" but the HTML letter shows no unsubscribe link; add <a href=\"{{unsubscribe_url}}\">Unsubscribe</a>"))
+            }
         }
         guard problems.isEmpty else { return .problems(problems) }
         // Control characters come from the data (JSON and .txt files are checked as they
@@ -107,9 +133,11 @@ struct MessageComposer {
         }
         guard problems.isEmpty else { return .problems(problems) }
 
+        var envelopeFrom = manifest.bounce
+        if manifest.verp, let tokens = campaign.tokens { envelopeFrom = tokens.verpAddress(manifest.bounce, key: key) }
         var message = Message(from: from, to: to, subject: values["Subject"]?.value ?? "", date: campaign.date,
                               messageID: Message.messageID(campaign: manifest.name, key: key, domain: manifest.sender.address.domain),
-                              text: text, envelopeFrom: manifest.bounce)
+                              text: text, envelopeFrom: envelopeFrom)
         message.cc = cc
         message.bcc = bcc
         message.replyTo = replyTo
@@ -117,6 +145,13 @@ struct MessageComposer {
         message.attachments = campaign.attachments
         message.extraHeaders = letter.headers.filter { $0.name.lowercased().hasPrefix("x-") }.compactMap { header in
             values[header.name].map { Message.Header(name: header.name, value: $0.value) }
+        }
+        if let unsubscribeURL {
+            // RFC 2369 and RFC 8058: one-click unsubscribe by POST to the https link.
+            var links = "<\(unsubscribeURL)>"
+            if let mailto = manifest.unsubscribe?.mailto { links += ", <mailto:\(mailto)?subject=unsubscribe>" }
+            message.extraHeaders.append(Message.Header(name: "List-Unsubscribe", value: links))
+            message.extraHeaders.append(Message.Header(name: "List-Unsubscribe-Post", value: "List-Unsubscribe=One-Click"))
         }
         do {
             let bytes = try MessageWriter.write(message)

@@ -11,6 +11,10 @@ public struct LogHistory: Sendable {
         public var state: SendRecord.State
         public var attempts = 0
         public var last: SendRecord
+        /// The latest bounce reported for this message.
+        public var bounce: SendRecord.Bounce?
+        /// The VERP token its envelope sender carried.
+        public var verp: String?
 
         /// Attempted, and no outcome written after it (or the outcome was uncertain).
         public var isUncertain: Bool { state == .attempt || state == .uncertain }
@@ -30,6 +34,7 @@ public struct LogHistory: Sendable {
             return
         }
         guard let key = record.key else { return }
+        let previous = entries[key]?.state
         var entry = entries[key] ?? Entry(key: key, state: record.state, last: record)
         if entries[key] == nil { order.append(key) }
         entry.state = record.state
@@ -38,9 +43,13 @@ public struct LogHistory: Sendable {
         entry.messageID = record.messageID ?? entry.messageID
         if !record.recipients.isEmpty { entry.recipients = record.recipients }
         entry.hash = record.hash ?? entry.hash
+        entry.verp = record.verp ?? entry.verp
         if record.state == .attempt { entry.attempts += 1 }
-        // Once sent, a message stays sent whatever a later line says.
-        if entries[key]?.state == .sent { entry.state = .sent }
+        if record.state == .bounced { entry.bounce = record.bounce }
+        // Once sent, a message stays sent whatever a later line says, but for a bounce
+        // (it was sent, and came back); once bounced, it stays bounced.
+        if previous == .sent, record.state != .bounced { entry.state = .sent }
+        if previous == .bounced { entry.state = .bounced }
         entries[key] = entry
     }
 

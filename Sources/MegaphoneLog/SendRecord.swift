@@ -19,6 +19,52 @@ public struct SendRecord: Sendable, Equatable {
         case skipped
         /// The whole message went out but no reply came: the server may have it.
         case uncertain
+        /// Not sent: every recipient is on the campaign's suppression list.
+        case suppressed
+        /// Sent, and later returned: a delivery status notification (or a bounce
+        /// that quotes the message) came back, read by `megaphone bounces`.
+        case bounced
+    }
+
+    /// What a returned message said (RFC 3464 fields), on a `bounced` record.
+    public struct Bounce: Sendable, Equatable {
+        /// How `megaphone bounces` classes it.
+        public enum Kind: String, Sendable, CaseIterable {
+            /// 5.x.x but 5.2.2 and 5.7.x: the address is bad; it goes on the suppression list.
+            case hard
+            /// 4.x.x, `delayed`, or 5.2.2 (mailbox full): it may arrive later or on a resend.
+            case soft
+            /// 5.7.x: refused by policy (spam filter, DMARC, block list), not a bad address.
+            case blocked
+        }
+
+        public var kind: Kind
+        public var action: String?
+        public var status: String?
+        public var diagnostic: String?
+        public var remoteMTA: String?
+        public var finalRecipient: String?
+        /// The returned mail's own Message-ID.
+        public var source: String?
+
+        public init(kind: Kind, action: String? = nil, status: String? = nil, diagnostic: String? = nil,
+                    remoteMTA: String? = nil, finalRecipient: String? = nil, source: String? = nil) {
+            self.kind = kind
+            self.action = action
+            self.status = status
+            self.diagnostic = diagnostic
+            self.remoteMTA = remoteMTA
+            self.finalRecipient = finalRecipient
+            self.source = source
+        }
+
+        /// One line for people: `hard 5.1.1: 550 5.1.1 <x@example.org>: Recipient address rejected`.
+        public var summary: String {
+            var text = kind.rawValue
+            if let status { text += " " + status }
+            if let diagnostic { text += ": " + diagnostic } else if let action { text += " (" + action + ")" }
+            return text
+        }
     }
 
     public var time: Date
@@ -36,6 +82,10 @@ public struct SendRecord: Sendable, Equatable {
     public var hash: String?
     /// Free text: why a message was deferred, which recipients were refused, a run's options.
     public var note: String?
+    /// The VERP token in the message's envelope sender (`bounces+TOKEN@…`), when the campaign has a `bounce` address.
+    public var verp: String?
+    /// What came back, on a `bounced` record.
+    public var bounce: Bounce?
 
     public init(time: Date = Date(), campaign: String, state: State, key: String? = nil, number: Int? = nil,
                 messageID: String? = nil, recipients: [String] = [], attempt: Int? = nil, hash: String? = nil, note: String? = nil) {
@@ -81,6 +131,19 @@ public struct SendRecord: Sendable, Equatable {
         }
         if let hash { out.field("hash", string: hash) }
         if let note { out.field("note", string: note) }
+        if let verp { out.field("verp", string: verp) }
+        if let bounce {
+            out.name("bounce")
+            var fields = JSONLineWriter()
+            fields.field("kind", string: bounce.kind.rawValue)
+            if let value = bounce.action { fields.field("action", string: value) }
+            if let value = bounce.status { fields.field("status", string: value) }
+            if let value = bounce.diagnostic { fields.field("diagnostic", string: value) }
+            if let value = bounce.remoteMTA { fields.field("remote_mta", string: value) }
+            if let value = bounce.finalRecipient { fields.field("final_recipient", string: value) }
+            if let value = bounce.source { fields.field("source", string: value) }
+            out.bytes.append(contentsOf: fields.finished(newline: false))
+        }
         return out.finished(newline: true)
     }
 
@@ -104,6 +167,12 @@ public struct SendRecord: Sendable, Equatable {
         }
         if case .string(let text)? = value["hash"] { hash = text }
         if case .string(let text)? = value["note"] { note = text }
+        if case .string(let text)? = value["verp"] { verp = text }
+        if let fields = value["bounce"], case .string(let kindText)? = fields["kind"], let kind = Bounce.Kind(rawValue: kindText) {
+            func text(_ name: String) -> String? { if case .string(let text)? = fields[name] { text } else { nil } }
+            bounce = Bounce(kind: kind, action: text("action"), status: text("status"), diagnostic: text("diagnostic"),
+                            remoteMTA: text("remote_mta"), finalRecipient: text("final_recipient"), source: text("source"))
+        }
     }
 
     /// UTC with milliseconds, `2026-11-27T16:45:52.123Z` (RFC 3339), formatted by hand:

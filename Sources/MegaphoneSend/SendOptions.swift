@@ -33,6 +33,8 @@ public struct SendOptions: Sendable {
     public var spoolPath: String { Spool.path(forLog: logPath) }
     /// Keep the spool when the run ends with nothing left to send.
     public var keepSpool = false
+    /// Send to addresses on the campaign's suppression list too.
+    public var includeSuppressed = false
 
     public init(target: Target, logPath: String) {
         self.target = target
@@ -65,6 +67,8 @@ public struct SendSummary: Sendable {
     public var alreadySent = 0
     /// Skipped: failed permanently in an earlier run.
     public var failedEarlier = 0
+    /// Skipped: every recipient is on the suppression list.
+    public var suppressed = 0
     /// Skipped: attempted by an earlier run with no outcome (see `--resend-uncertain`).
     public var uncertainEarlier: [String] = []
     /// Not started: the run stopped (signal, fatal error, deadline) first.

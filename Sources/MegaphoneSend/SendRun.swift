@@ -70,10 +70,10 @@ public final class SendRun: @unchecked Sendable {
     func decide(_ key: String, history: LogHistory) -> Decision {
         guard let entry = history[key] else { return .send(attempts: 0) }
         switch entry.state {
-        case .sent: return .alreadySent
+        case .sent, .bounced: return .alreadySent
         case .failed: return .failedEarlier
         case .attempt, .uncertain: return options.resendUncertain ? .send(attempts: entry.attempts) : .uncertainEarlier
-        case .deferred, .skipped, .run: return .send(attempts: entry.attempts)
+        case .deferred, .skipped, .run, .suppressed: return .send(attempts: entry.attempts)
         }
     }
 
@@ -88,7 +88,7 @@ public final class SendRun: @unchecked Sendable {
         do { spool = try SpoolBuilder(path: options.spoolPath, campaign: campaign.manifest.name) } catch { throw .spool(error) }
         // Its own function, so that its stream (and the table of recipients seen) is
         // released before the sending pass: one table at a time in memory.
-        let (toSend, diagnostics, changed) = try checkPass(history: history, spool: spool)
+        let (toSend, diagnostics, changed, suppressed) = try checkPass(history: history, spool: spool)
         if !diagnostics.isEmpty {
             spool.abort()
             var seen: Set<CampaignDiagnostic> = []
@@ -100,6 +100,12 @@ public final class SendRun: @unchecked Sendable {
             throw .changed(changed)
         }
 
+        // Suppressed messages are logged as such (once, until their state changes), never as failed.
+        do {
+            for record in suppressed { try log.append(record) }
+        } catch {
+            throw .log(error)
+        }
         events(.started(toSend: toSend, summary: summary))
         if toSend == 0 {
             spool.abort()
@@ -147,8 +153,12 @@ public final class SendRun: @unchecked Sendable {
             guard let reader = try SpoolReader(path: options.spoolPath) else {
                 throw SpoolError(.damaged, path: options.spoolPath, reason: "it was removed while the run started")
             }
-            while let entry = try reader.next() {
+            while var entry = try reader.next() {
                 guard spool.approved.contains(entry.number), case .send(let attempts) = decide(entry.key, history: history) else { continue }
+                // A Cc or Bcc on the suppression list is left off the envelope.
+                if !options.includeSuppressed, !campaign.suppression.isEmpty {
+                    entry = entry.withRecipients(entry.recipients.filter { campaign.suppression.reason(for: $0) == nil })
+                }
                 if isStopping { break }
                 if let notAfter = options.notAfter, Date() > notAfter {
                     stop(.deadline)
@@ -180,8 +190,10 @@ public final class SendRun: @unchecked Sendable {
     }
 
     /// Composes every message once: checks it, compares it with the log, and spools it if it is to be sent.
-    private func checkPass(history: LogHistory, spool: SpoolBuilder) throws(SendRunError) -> (Int, [CampaignDiagnostic], [String]) {
+    private func checkPass(history: LogHistory, spool: SpoolBuilder) throws(SendRunError) -> (Int, [CampaignDiagnostic], [String], [SendRecord]) {
         var diagnostics: [CampaignDiagnostic] = []
+        var suppressed: [SendRecord] = []
+        let suppression = options.includeSuppressed ? SuppressionList.empty : campaign.suppression
         var changed: [String] = []
         var toSend = 0
         let stream: MessageStream
@@ -199,6 +211,15 @@ public final class SendRun: @unchecked Sendable {
                         changed.append("message \(message.number) (\(message.key)): \(entry.state.rawValue) in the log, and its text or recipients differ now")
                     }
                     switch decide(message.key, history: history) {
+                    case .send where !suppression.isEmpty
+                        && message.message.envelopeRecipients.allSatisfy({ suppression.reason(for: $0.description) != nil }):
+                        summary.suppressed += 1
+                        if history[message.key]?.state != .suppressed {
+                            let reasons = message.message.envelopeRecipients.map { "\($0) (\(suppression.reason(for: $0.description) ?? ""))" }
+                            suppressed.append(SendRecord(campaign: campaign.manifest.name, state: .suppressed, key: message.key, number: message.number,
+                                                         messageID: message.message.messageID, recipients: message.message.envelopeRecipients.map(\.description),
+                                                         hash: hash, note: "on \(suppression.path): " + reasons.joined(separator: "; ")))
+                        }
                     case .send:
                         toSend += 1
                         // Once the campaign has an error nothing will be sent: stop writing.
@@ -215,7 +236,7 @@ public final class SendRun: @unchecked Sendable {
             spool.abort()
             throw .spool(error)
         }
-        return (toSend, diagnostics, changed)
+        return (toSend, diagnostics, changed, suppressed)
     }
 
     private func finish(_ started: Date) -> SendSummary {

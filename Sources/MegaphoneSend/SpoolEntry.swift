@@ -24,6 +24,11 @@ public struct SpoolEntry: Sendable, Equatable {
         self.bytes = bytes
     }
 
+    /// The same message for other envelope recipients.
+    func withRecipients(_ recipients: [String]) -> SpoolEntry {
+        SpoolEntry(number: number, key: key, messageID: messageID, envelopeFrom: envelopeFrom, recipients: recipients, hash: hash, bytes: bytes)
+    }
+
     /// The entry's header line without its bytes: tab-separated, `%`-escaped.
     var headerLine: [UInt8] {
         let fields = [String(number), String(bytes.count), hash, key, messageID, envelopeFrom] + recipients

@@ -56,8 +56,9 @@ struct Worker {
     private func send(_ job: Job, with transport: any Transport) -> Outcome {
         let message = job.message
         let recipients = run.options.redirectTo.map { [$0] } ?? message.recipients
-        let base = SendRecord(campaign: run.campaign.manifest.name, state: .attempt, key: message.key, number: message.number,
+        var base = SendRecord(campaign: run.campaign.manifest.name, state: .attempt, key: message.key, number: message.number,
                               messageID: message.messageID, recipients: recipients, hash: message.hash)
+        if run.campaign.manifest.verp { base.verp = run.campaign.tokens?.verpToken(forKey: message.key) }
         let domain = recipients.first.flatMap { $0.split(separator: "@").last.map { $0.lowercased() } } ?? ""
         var attempt = job.earlierAttempts
         var tries = 0

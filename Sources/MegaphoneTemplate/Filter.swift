@@ -7,6 +7,9 @@ enum Filter: Sendable {
     case defaultValue(Value)
     case join(String)
     case date(String)
+    /// One item of a list, chosen by a stable hash of the message's key (or the
+    /// signer's, or the recipient's): `{{ openings | pick }}`, `{{ openings | pick: "signer" }}`.
+    case pick(String)
 
     /// Why a filter could not be made from what the template wrote.
     struct Problem: Error {
@@ -15,7 +18,9 @@ enum Filter: Sendable {
         let isArgumentProblem: Bool
     }
 
-    static let names = ["upper", "lower", "capitalize", "title", "trim", "default", "join", "date", "count"]
+    static let names = ["upper", "lower", "capitalize", "title", "trim", "default", "join", "date", "count", "pick"]
+    /// What `pick` may be keyed on; the caller of `render` supplies the keys.
+    static let pickScopes = ["message", "signer", "recipient"]
 
     static func make(name: String, argument: Value?) -> Result<Filter, Problem> {
         func noArgument(_ filter: Filter) -> Result<Filter, Problem> {
@@ -48,6 +53,12 @@ enum Filter: Sendable {
                 return .failure(Problem(message: "the filter 'date' takes a quoted pattern, as in | date: \"d MMMM yyyy\"", isArgumentProblem: true))
             }
             return .success(.date(pattern))
+        case "pick":
+            guard let argument else { return .success(.pick("message")) }
+            guard case .string(let scope) = argument, pickScopes.contains(scope) else {
+                return .failure(Problem(message: "the filter 'pick' takes \(pickScopes.map { "\"\($0)\"" }.joined(separator: ", ")) (what the choice is keyed on), as in | pick: \"signer\"", isArgumentProblem: true))
+            }
+            return .success(.pick(scope))
         default:
             let suggestion = closest(to: name).map { " (did you mean '\($0)'?)" } ?? ""
             return .failure(Problem(
@@ -88,13 +99,14 @@ enum Filter: Sendable {
         case .defaultValue: "default"
         case .join: "join"
         case .date: "date"
+        case .pick: "pick"
         }
     }
 
     /// Applies the filter. `nil` stands for a missing value, which only `default`
     /// replaces; every other filter passes it on. A wrong kind of value is reported
     /// as `.failure` with a message saying what the filter expects.
-    func apply(to value: Value?, locale: String) -> Result<Value?, FilterFailure> {
+    func apply(to value: Value?, locale: String, pickSeed: String? = nil) -> Result<Value?, FilterFailure> {
         if case .defaultValue(let fallback) = self {
             guard let value else { return .success(fallback) }
             switch value {
@@ -137,9 +149,33 @@ enum Filter: Sendable {
                 return .failure(FilterFailure(message: "the filter 'date' needs an ISO 8601 date such as 2026-11-27 or 2026-11-27T10:00:00+01:00, but got '\(text)'"))
             }
             return .success(.string(formatted))
+        case .pick(let scope):
+            guard case .array(let items) = value else {
+                return .failure(FilterFailure(message: "the filter 'pick' chooses among a list of alternatives, but the value is \(value.kindName); a .txt data file with items separated by blank lines gives such a list"))
+            }
+            guard !items.isEmpty else { return .failure(FilterFailure(message: "the filter 'pick' needs at least one alternative, but the list is empty")) }
+            guard let pickSeed else {
+                return .failure(FilterFailure(message: "the filter 'pick: \"\(scope)\"' has no \(scope) to key its choice on here; \(scope == "signer" ? "a signer exists only in each-signer mode" : "use | pick")"))
+            }
+            return .success(items[Int(Self.stableHash(pickSeed) % UInt64(items.count))])
         case .defaultValue:
             return .success(value)
         }
+    }
+
+    /// FNV-1a, 64-bit: the same text gives the same number on every run and machine
+    /// (Swift's own hashing is seeded per process).
+    static func stableHash(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        // Mix the high bits down: FNV's low bits alone spread short keys poorly.
+        hash ^= hash >> 33
+        hash = hash &* 0xff51_afd7_ed55_8ccd
+        hash ^= hash >> 33
+        return hash
     }
 
     private func transformText(_ text: String, locale: String) -> String {

@@ -5,6 +5,8 @@ struct Renderer {
     let options: Template.Options
     let library: PartialLibrary
     var buffer: [UInt8]
+    /// What `pick` keys its choice on: "message", "signer", "recipient" → a stable key.
+    var pickKeys: [String: String] = [:]
     /// The context stack, innermost last; a list item carries its place in the list.
     private var stack: [Frame]
     /// Block overrides in force, outermost parent first: the outermost wins.
@@ -116,7 +118,12 @@ struct Renderer {
             value = renderLambdaResult(lambda.body(nil), delimiters: .standard)
         }
         for call in expression.filters {
-            switch call.filter.apply(to: value, locale: options.locale) {
+            var seed: String? = nil
+            if case .pick(let scope) = call.filter, let key = pickKeys[scope] {
+                // The tag's own text joins the key, so two lists picked in one letter vary independently.
+                seed = key + "\u{0}" + expression.text
+            }
+            switch call.filter.apply(to: value, locale: options.locale, pickSeed: seed) {
             case .success(let result):
                 value = result
             case .failure(let failure):

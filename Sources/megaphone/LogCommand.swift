@@ -21,7 +21,7 @@ struct LogCommand: MegaphoneCommand {
     @Option(name: .customLong("log"), help: ArgumentHelp("The send log (default: NAME.sendlog.jsonl beside the campaign).", valueName: "file"))
     var log: String?
 
-    @Option(name: .customLong("state"), help: ArgumentHelp("Only messages in this state: sent, deferred, failed, uncertain, attempt.", valueName: "state"))
+    @Option(name: .customLong("state"), help: ArgumentHelp("Only messages in this state: sent, bounced, deferred, failed, uncertain, attempt, suppressed.", valueName: "state"))
     var state: String?
 
     @Flag(name: .customLong("json"), help: "One JSON object per message.")
@@ -36,7 +36,7 @@ struct LogCommand: MegaphoneCommand {
         var wanted: SendRecord.State? = nil
         if let text = state {
             guard let state = SendRecord.State(rawValue: text), state != .run else {
-                throw UsageError(message: "--state takes sent, deferred, failed, uncertain, attempt or skipped, not '\(text)'")
+                throw UsageError(message: "--state takes sent, bounced, deferred, failed, uncertain, attempt, skipped or suppressed, not '\(text)'")
             }
             wanted = state
         }
@@ -64,6 +64,8 @@ struct LogCommand: MegaphoneCommand {
                 record.number = entry.number
                 record.messageID = entry.messageID
                 record.hash = entry.hash
+                record.bounce = entry.bounce
+                record.verp = entry.verp
                 return String(decoding: record.jsonLine(), as: UTF8.self)
             }.joined())
             return .success
@@ -75,17 +77,20 @@ struct LogCommand: MegaphoneCommand {
         }
         var text = "Send log \(logPath): \(history.entries.count) message\(history.entries.count == 1 ? "" : "s"), \(history.runs.count) run\(history.runs.count == 1 ? "" : "s")\n"
         let counts = history.counts
-        for state in [SendRecord.State.sent, .deferred, .failed, .attempt, .skipped] {
+        for state in [SendRecord.State.sent, .bounced, .deferred, .failed, .attempt, .skipped, .suppressed] {
             let name = state == .attempt ? "uncertain" : state.rawValue
             text += "  \(name.padding(toLength: 12, withPad: " ", startingAt: 0))\(counts[state] ?? 0)\n"
         }
-        for state in [SendRecord.State.failed, .deferred, .attempt, .uncertain, .skipped, .sent] {
+        for state in [SendRecord.State.bounced, .failed, .deferred, .attempt, .uncertain, .skipped, .suppressed, .sent] {
             let group = entries.filter { $0.state == state }
             guard !group.isEmpty, wanted != nil || state != .sent else { continue }
             text += "\n\(state == .attempt ? "uncertain (attempted, no outcome)" : state.rawValue):\n"
             for entry in group {
                 let reply = [entry.last.replyCode.map(String.init), entry.last.enhancedCode, entry.last.replyText].compactMap { $0 }.joined(separator: " ")
-                let detail = [reply.isEmpty ? nil : reply, entry.last.note].compactMap { $0 }.joined(separator: "; ")
+                var detail = [reply.isEmpty ? nil : reply, entry.last.note].compactMap { $0 }.joined(separator: "; ")
+                if state == .bounced, let bounce = entry.bounce {
+                    detail = bounce.summary + (bounce.finalRecipient.map { " (\($0))" } ?? "")
+                }
                 text += "  #\(entry.number.map(String.init) ?? "?") \(entry.key)\(detail.isEmpty ? "" : " — \(detail)")\n"
             }
         }
@@ -117,7 +122,7 @@ struct LogCommand: MegaphoneCommand {
             let recipient = String(key.split(separator: " ").first ?? "")
             byRecipient[recipient, default: []].append(entry)
         }
-        var lines = [(reader.header + ["megaphone_state", "megaphone_messages", "megaphone_reply", "megaphone_time"]).map(quote).joined(separator: ",")]
+        var lines = [(reader.header + ["megaphone_state", "megaphone_messages", "megaphone_reply", "megaphone_time", "megaphone_bounce"]).map(quote).joined(separator: ",")]
         while true {
             let record: CSVRecord
             do {
@@ -141,7 +146,8 @@ struct LogCommand: MegaphoneCommand {
             let last = entries.max { $0.last.time < $1.last.time }?.last
             let reply = last.map { [$0.replyCode.map(String.init), $0.enhancedCode, $0.replyText].compactMap { $0 }.joined(separator: " ") } ?? ""
             let time = last.map { ISO8601DateFormatter().string(from: $0.time) } ?? ""
-            lines.append((record.fields + [state, String(entries.count), reply, time]).map(quote).joined(separator: ","))
+            let bounce = entries.compactMap { $0.bounce?.summary }.joined(separator: "; ")
+            lines.append((record.fields + [state, String(entries.count), reply, time, bounce]).map(quote).joined(separator: ","))
         }
         return lines.joined(separator: "\r\n") + "\r\n"
     }

@@ -95,6 +95,7 @@ enum SummaryTable {
         ]
         if summary.alreadySent > 0 { rows.append(("already sent", summary.alreadySent, "by earlier runs")) }
         if summary.failedEarlier > 0 { rows.append(("failed earlier", summary.failedEarlier, "not tried again")) }
+        if summary.suppressed > 0 { rows.append(("suppressed", summary.suppressed, "on the suppression list (bounced or unsubscribed); --include-suppressed sends them")) }
         if !summary.uncertainEarlier.isEmpty {
             rows.append(("uncertain earlier", summary.uncertainEarlier.count, "attempted with no outcome; not sent again unless --resend-uncertain"))
         }

@@ -57,6 +57,9 @@ struct SendCommand: MegaphoneCommand {
     @Flag(name: .customLong("keep-spool"), help: "Keep the spool of checked messages (NAME.spool beside the log) when nothing is left to send.")
     var keepSpool = false
 
+    @Flag(name: .customLong("include-suppressed"), help: "Send to addresses on the suppression list (NAME.suppressed.txt) too.")
+    var includeSuppressed = false
+
     @Flag(name: [.customShort("q"), .customLong("quiet")], help: "No progress display.")
     var quiet = false
 
@@ -160,6 +163,7 @@ struct SendCommand: MegaphoneCommand {
         options.resendUncertain = resendUncertain
         options.allowChanged = allowChanged
         options.keepSpool = keepSpool
+        options.includeSuppressed = includeSuppressed
         if let log { options.logPath = log }
     }
 }
