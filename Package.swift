@@ -47,6 +47,11 @@ let package = Package(
             swiftSettings: settings
         ),
         .target(
+            name: "MegaphoneBounces",
+            dependencies: ["MegaphoneCampaign", "MegaphoneLog", "MegaphoneDelivery", "MegaphoneMail"],
+            swiftSettings: settings
+        ),
+        .target(
             name: "MegaphoneSignatures",
             dependencies: [
                 "MegaphoneValue", "MegaphoneMail",
@@ -71,7 +76,7 @@ let package = Package(
             name: "megaphone",
             dependencies: [
                 "MegaphoneTemplate", "MegaphoneData", "MegaphoneValue", "MegaphoneMail", "MegaphoneCampaign", "MegaphoneDelivery",
-                "MegaphoneLog", "MegaphoneSend", "MegaphoneSignatures", "MegaphoneWeb",
+                "MegaphoneLog", "MegaphoneSend", "MegaphoneSignatures", "MegaphoneWeb", "MegaphoneBounces",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -103,6 +108,11 @@ let package = Package(
         .testTarget(
             name: "MegaphoneSendTests",
             dependencies: ["MegaphoneSend", "MegaphoneCampaign", "MegaphoneDelivery", "MegaphoneLog", "MegaphoneTestSupport", "megaphone"],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "MegaphoneBouncesTests",
+            dependencies: ["MegaphoneBounces", "MegaphoneCampaign", "MegaphoneLog", "MegaphoneDelivery", "MegaphoneTestSupport", "megaphone"],
             swiftSettings: settings
         ),
         .testTarget(name: "MegaphoneLogTests", dependencies: ["MegaphoneLog"], swiftSettings: settings),

@@ -1,4 +1,5 @@
 public import Foundation
+import MegaphoneMail
 
 /// The result of checking a campaign: every problem found, and the counts.
 public struct CheckReport: Sendable {
@@ -8,6 +9,10 @@ public struct CheckReport: Sendable {
     public let messageCount: Int
     /// The messages' bytes together: about what a first `send` writes to its spool.
     public var byteCount = 0
+    /// Messages whose every recipient is on the suppression list: `send` skips them.
+    public var suppressedCount = 0
+    /// The campaign's suppression list, with how many addresses it holds.
+    public var suppressionList: (path: String, count: Int)? = nil
 
     public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
     public var warningCount: Int { diagnostics.filter { $0.severity == .warning }.count }
@@ -32,6 +37,8 @@ public enum CampaignChecker {
         guard let campaign else { return collector.report(messageCount: 0) }
         var count = 0
         var bytes = 0
+        var suppressed = 0
+        let suppression = campaign.suppression
         do {
             let stream = try campaign.messages()
             while let outcome = stream.next() {
@@ -41,6 +48,9 @@ public enum CampaignChecker {
                     // The message and its spool header line (numbers, hash, addresses).
                     bytes += message.bytes.count + 120 + message.key.utf8.count * 2
                     collector.add(message.warnings)
+                    if !suppression.isEmpty, message.message.envelopeRecipients.allSatisfy({ suppression.reason(for: $0.description) != nil }) {
+                        suppressed += 1
+                    }
                 case .problems(let problems):
                     if problems.contains(where: { $0.severity == .error }) { count += 1 }
                     collector.add(problems)
@@ -51,6 +61,8 @@ public enum CampaignChecker {
         }
         var report = collector.report(messageCount: count)
         report.byteCount = bytes
+        report.suppressedCount = suppressed
+        if !suppression.isEmpty { report.suppressionList = (suppression.path, suppression.count) }
         return report
     }
 }

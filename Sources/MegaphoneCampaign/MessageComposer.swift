@@ -148,10 +148,8 @@ struct MessageComposer {
         }
         if let unsubscribeURL {
             // RFC 2369 and RFC 8058: one-click unsubscribe by POST to the https link.
-            var links = "<\(unsubscribeURL)>"
-            if let mailto = manifest.unsubscribe?.mailto { links += ", <mailto:\(mailto)?subject=unsubscribe>" }
-            message.extraHeaders.append(Message.Header(name: "List-Unsubscribe", value: links))
-            message.extraHeaders.append(Message.Header(name: "List-Unsubscribe-Post", value: "List-Unsubscribe=One-Click"))
+            message.listUnsubscribe = [unsubscribeURL]
+            if let mailto = manifest.unsubscribe?.mailto { message.listUnsubscribe.append("mailto:\(mailto)?subject=unsubscribe") }
         }
         do {
             let bytes = try MessageWriter.write(message)

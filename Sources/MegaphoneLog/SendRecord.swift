@@ -177,7 +177,7 @@ public struct SendRecord: Sendable, Equatable {
 
     /// UTC with milliseconds, `2026-11-27T16:45:52.123Z` (RFC 3339), formatted by hand:
     /// a Foundation date formatter per record cost more than the record's fsync.
-    static func timeText(_ date: Date) -> String {
+    public static func timeText(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         var seconds = time_t(milliseconds.quotientAndRemainder(dividingBy: 1000).quotient)
         var fraction = Int(milliseconds - Int64(seconds) * 1000)

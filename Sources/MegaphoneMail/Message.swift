@@ -25,6 +25,10 @@ public struct Message: Sendable {
     /// The Message-ID without angle brackets, such as `abc@example.org`.
     public var messageID: String
     public var extraHeaders: [Header] = []
+    /// RFC 2369 `List-Unsubscribe` links (`https://…`, `mailto:…`), written in angle
+    /// brackets as they are (never encoded); with an https link, RFC 8058's
+    /// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` is written too.
+    public var listUnsubscribe: [String] = []
     /// The plain-text body.
     public var text: String
     /// An HTML twin of the body; the message is then multipart/alternative.

@@ -26,6 +26,19 @@ public enum MessageWriter {
             try check(header.name, header.value)
             head += HeaderFolder.unstructured(name: header.name, value: header.value.trimmingWhitespace)
         }
+        if !message.listUnsubscribe.isEmpty {
+            for link in message.listUnsubscribe {
+                try check("List-Unsubscribe", link)
+                guard link.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 && $0 != "<" && $0 != ">" }) else {
+                    throw MessageError(header: "List-Unsubscribe", reason: "has a link with spaces, angle brackets or non-ASCII characters")
+                }
+            }
+            // One link a line: a URL is never broken or encoded (RFC 2369 §2).
+            head += "List-Unsubscribe: " + message.listUnsubscribe.map { "<\($0)>" }.joined(separator: ",\r\n ") + "\r\n"
+            if message.listUnsubscribe.contains(where: { $0.lowercased().hasPrefix("https://") || $0.lowercased().hasPrefix("http://") }) {
+                head += "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
+            }
+        }
         var output = Array(head.utf8)
         writeBody(message, into: &output)
         return output

@@ -22,6 +22,9 @@ struct CheckCommand: MegaphoneCommand {
             let spool = Spool.path(forLog: SendCommand.defaultLog(for: campaign, redirect: false))
             output += "A send spools \(report.messageCount) message\(report.messageCount == 1 ? "" : "s") (\(ByteCount.text(report.byteCount))) beside the send log (\(spool)): have that much free disk there.\n"
         }
+        if let (list, count) = report.suppressionList {
+            output += "\(list): \(count) suppressed address\(count == 1 ? "" : "es") (bounced or unsubscribed); \(report.suppressedCount) message\(report.suppressedCount == 1 ? "" : "s") go\(report.suppressedCount == 1 ? "es" : "") only to them, and send skips \(report.suppressedCount == 1 ? "it" : "them") (--include-suppressed sends them).\n"
+        }
         output += report.summary + "\n"
         console.out(output)
         if report.errorCount > 0 { return report.hasMissingFile ? .noInput : .dataError }

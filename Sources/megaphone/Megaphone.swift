@@ -18,7 +18,7 @@ struct Megaphone: ParsableCommand {
         version: "megaphone \(version)",
         subcommands: [
             CheckCommand.self, PreviewCommand.self, RenderCommand.self, SendCommand.self, LogCommand.self,
-            ServeCommand.self, SignaturesCommand.self, TemplateCommand.self,
+            ServeCommand.self, SignaturesCommand.self, BouncesCommand.self, TemplateCommand.self,
         ])
 
     /// Synchronous, so that the commands that block (check, render, send) run on the

@@ -1,0 +1,246 @@
+public import Foundation
+public import MegaphoneCampaign
+public import MegaphoneLog
+import MegaphoneMail
+
+/// Reads a campaign's returned mail and records what it says: each delivery report
+/// or bounce is matched to the letter it returns (by VERP token, else by the
+/// original's Message-ID, else by its X-Campaign header and recipient), written to the
+/// send log as `bounced`, and a hard bounce's address goes on the suppression list.
+/// Auto-replies and people's replies are listed, never taken for bounces. What was
+/// read is remembered by Message-ID (`NAME.bounces.jsonl` beside the send log), so
+/// reading the same mailbox again adds nothing.
+public final class BounceProcessor {
+    let campaign: Campaign
+    let logPath: String
+
+    /// What one reading found.
+    public struct Report: Sendable {
+        public struct Bounced: Sendable {
+            public let key: String
+            public let number: Int?
+            public let bounce: SendRecord.Bounce
+        }
+
+        public struct Other: Sendable {
+            public let from: String
+            public let subject: String
+            /// For a reply: whether it was automatic; for an unmatched bounce: why.
+            public let note: String
+        }
+
+        public var read = 0
+        public var alreadyRead = 0
+        public var bounced: [Bounced] = []
+        public var replies: [Other] = []
+        public var unmatched: [Other] = []
+        /// Addresses newly put on the suppression list.
+        public var suppressed: [String] = []
+    }
+
+    public init(campaign: Campaign, logPath: String) {
+        self.campaign = campaign
+        self.logPath = logPath
+    }
+
+    /// The record of mail already read: `NAME.sendlog.jsonl` → `NAME.bounces.jsonl`.
+    public static func readRecordPath(forLog log: String) -> String {
+        for suffix in [".sendlog.jsonl", ".jsonl"] where log.hasSuffix(suffix) {
+            return String(log.dropLast(suffix.count)) + ".bounces.jsonl"
+        }
+        return log + ".bounces.jsonl"
+    }
+
+    public func process(_ source: BounceSource) throws(BounceError) -> Report {
+        guard FileManager.default.fileExists(atPath: logPath) else {
+            throw BounceError(.noInput, "\(logPath): no send log yet, so no letter to match returned mail to; 'megaphone send \(campaign.manifest.path)' writes it")
+        }
+        let log: SendLog
+        let history: LogHistory
+        do {
+            (log, history) = try SendLog.open(logPath)
+        } catch {
+            switch error.code {
+            case .inUse: throw BounceError(.inUse, error.description)
+            case .damaged: throw BounceError(.data, error.description)
+            case .unwritable: throw BounceError(.cannotCreate, error.description)
+            }
+        }
+        defer { log.close() }
+        let matcher = BounceMatcher(campaign: campaign, history: history)
+        let recordPath = Self.readRecordPath(forLog: logPath)
+        var seen = try Self.readIDs(recordPath)
+        var report = Report()
+        var records: [SendRecord] = []
+        var suppress: [(address: String, reason: String)] = []
+        var readLines: [[String: String]] = []
+        let now = Date()
+        let day = String(SendRecord.timeText(now).prefix(10))
+
+        try source.forEachMessage { bytes throws(BounceError) in
+            let mail = ReturnedMail(bytes)
+            guard seen.insert(mail.id).inserted else {
+                report.alreadyRead += 1
+                return
+            }
+            report.read += 1
+            var line = ["id": mail.id, "from": mail.from, "subject": mail.subject, "time": SendRecord.timeText(now)]
+            switch mail.kind {
+            case .autoReply, .reply:
+                let automatic = mail.kind == .autoReply
+                report.replies.append(.init(from: mail.from, subject: mail.subject, note: automatic ? "automatic reply" : "reply"))
+                line["kind"] = automatic ? "auto-reply" : "reply"
+                if let key = matcher.key(for: mail) { line["key"] = key }
+            case .report, .plainBounce:
+                let failures = mail.recipients.filter(\.isFailure)
+                guard let key = matcher.key(for: mail), let entry = history[key] else {
+                    let why = "no Megaphone letter of this campaign found in it (no bounce token, Message-ID or X-Campaign header of ours)"
+                    report.unmatched.append(.init(from: mail.from, subject: mail.subject, note: why))
+                    line["kind"] = "unmatched"
+                    break
+                }
+                line["key"] = key
+                if mail.kind == .report, failures.isEmpty {
+                    // A report of success (delivered, relayed): nothing to record.
+                    line["kind"] = "report"
+                    break
+                }
+                line["kind"] = "bounce"
+                let recipients = failures.isEmpty ? [ReturnedMail.Recipient(finalRecipient: entry.recipients.first, action: "failed",
+                                                                             status: ReturnedMail.statusCode(in: mail.searchText))] : failures
+                for recipient in recipients {
+                    let bounce = SendRecord.Bounce(kind: recipient.bounceKind, action: recipient.action, status: recipient.status,
+                                                   diagnostic: recipient.diagnostic, remoteMTA: recipient.remoteMTA,
+                                                   finalRecipient: recipient.finalRecipient ?? entry.recipients.first, source: mail.id)
+                    var record = SendRecord(time: now, campaign: campaign.manifest.name, state: .bounced, key: key, number: entry.number,
+                                            messageID: entry.messageID, recipients: entry.recipients)
+                    record.bounce = bounce
+                    record.verp = entry.verp
+                    records.append(record)
+                    report.bounced.append(.init(key: key, number: entry.number, bounce: bounce))
+                    if bounce.kind == .hard, let address = bounce.finalRecipient {
+                        suppress.append((address, "bounced \(bounce.status ?? "") \(day): \(bounce.diagnostic ?? bounce.action ?? "failed")"))
+                    }
+                }
+            }
+            readLines.append(line)
+        }
+
+        // The log first, then the suppression list, then what was read: a crash in
+        // between reads the mail again next time rather than losing a bounce.
+        do {
+            for record in records { try log.append(record) }
+        } catch {
+            throw BounceError(.cannotCreate, error.description)
+        }
+        if !suppress.isEmpty {
+            do {
+                report.suppressed = try SuppressionList.add(suppress, to: campaign.suppression.path.isEmpty
+                    ? SuppressionList.path(forCampaign: campaign.manifest.path) : campaign.suppression.path)
+            } catch {
+                throw BounceError(.cannotCreate, error.description)
+            }
+        }
+        try Self.append(readLines, to: recordPath)
+        return report
+    }
+
+    static func readIDs(_ path: String) throws(BounceError) -> Set<String> {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw BounceError(.noInput, "\(path): cannot be read; check its permissions")
+        }
+        var ids: Set<String> = []
+        for (index, line) in data.split(separator: 10).enumerated() where !line.isEmpty {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any], let id = object["id"] as? String else {
+                throw BounceError(.data, "\(path):\(index + 1): error: this line is not a record of returned mail read; restore the file, or delete the line (that mail is then read again)")
+            }
+            ids.insert(id)
+        }
+        return ids
+    }
+
+    static func append(_ lines: [[String: String]], to path: String) throws(BounceError) {
+        guard !lines.isEmpty else { return }
+        var bytes: [UInt8] = []
+        for line in lines {
+            guard let data = try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys, .withoutEscapingSlashes]) else { continue }
+            bytes += [UInt8](data) + [10]
+        }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw BounceError(.cannotCreate, "\(path): cannot be written (\(String(cString: strerror(errno))))") }
+        defer { close(descriptor) }
+        var written = 0
+        while written < bytes.count {
+            let result = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw BounceError(.cannotCreate, "\(path): cannot be written (\(String(cString: strerror(errno))))")
+            }
+            written += result
+        }
+        _ = fsync(descriptor)
+    }
+}
+
+/// Finds the letter a returned mail is about.
+struct BounceMatcher {
+    let campaign: Campaign
+    let history: LogHistory
+    /// VERP token → message key.
+    private let byToken: [String: String]
+    /// Message-ID → message key.
+    private let byMessageID: [String: String]
+    /// Recipient address (lower-cased) → message keys.
+    private let byRecipient: [String: [String]]
+    private let bounceLocal: String
+
+    init(campaign: Campaign, history: LogHistory) {
+        self.campaign = campaign
+        self.history = history
+        var byToken: [String: String] = [:]
+        var byMessageID: [String: String] = [:]
+        var byRecipient: [String: [String]] = [:]
+        for key in history.order {
+            guard let entry = history[key] else { continue }
+            if let token = entry.verp ?? (campaign.manifest.verp ? campaign.tokens?.verpToken(forKey: key) : nil) { byToken[token] = key }
+            if let id = entry.messageID { byMessageID[id.lowercased()] = key }
+            for recipient in entry.recipients { byRecipient[recipient.lowercased(), default: []].append(key) }
+        }
+        self.byToken = byToken
+        self.byMessageID = byMessageID
+        self.byRecipient = byRecipient
+        bounceLocal = campaign.manifest.bounce.localPart.lowercased()
+    }
+
+    func key(for mail: ReturnedMail) -> String? {
+        let text = mail.searchText.lowercased()
+        // 1. The VERP token: `bounces+TOKEN@` wherever it stands (To, the quoted Return-Path…).
+        let marker = bounceLocal + "+"
+        var search = text[...]
+        while let range = search.range(of: marker) {
+            let token = String(search[range.upperBound...].prefix(16))
+            if token.count == 16, let key = byToken[token] { return key }
+            search = search[range.upperBound...]
+        }
+        // 2. The original's Message-ID.
+        if let id = mail.original?.header("message-id")?.trimmingCharacters(in: CharacterSet(charactersIn: "<> ")).lowercased(),
+           let key = byMessageID[id] { return key }
+        search = text[...]
+        while let range = search.range(of: "megaphone.") {
+            let rest = search[range.lowerBound...]
+            let id = rest.prefix { !"<> \t\r\n\"';,".contains($0) }
+            if let key = byMessageID[String(id)] { return key }
+            search = search[range.upperBound...]
+        }
+        // 3. X-Campaign naming this campaign, and a recipient we wrote to.
+        let campaignHeader = mail.original?.header("x-campaign")
+        if campaignHeader == campaign.manifest.name || text.contains("x-campaign: \(campaign.manifest.name.lowercased())") {
+            let candidates = mail.recipients.compactMap(\.finalRecipient) + (mail.original?.header("to").flatMap(ReturnedMail.firstAddress).map { [$0] } ?? [])
+            for address in candidates {
+                if let keys = byRecipient[address.lowercased()], keys.count == 1 { return keys[0] }
+            }
+        }
+        return nil
+    }
+}
