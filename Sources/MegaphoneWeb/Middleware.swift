@@ -22,7 +22,7 @@ struct RequestLogMiddleware: RouterMiddleware {
 
     /// `/confirm/…` and `/withdraw/…` lose their token: logs never hold one.
     static func redacted(_ path: String) -> String {
-        for prefix in ["/confirm/", "/withdraw/"] where path.hasPrefix(prefix) { return prefix + "<token>" }
+        for prefix in ["/confirm/", "/withdraw/", "/u/"] where path.hasPrefix(prefix) { return prefix + "<token>" }
         return path
     }
 }

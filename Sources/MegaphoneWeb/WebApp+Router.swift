@@ -26,6 +26,9 @@ extension WebApp {
         router.get("/withdraw/:token") { [self] _, context in try await withdrawPage(context) }
         router.post("/withdraw/:token") { [self] request, context in try await withdraw(request, context) }
 
+        router.get("/u/:token") { [self] _, context in try unsubscribePage(context) }
+        router.post("/u/:token") { [self] request, context in try await unsubscribe(request, context) }
+
         router.get("/admin") { [self] request, _ in try adminPage(request) }
         router.post("/admin/login") { [self] request, context in try await adminLogin(request, context) }
         router.get("/admin/:name/export.csv") { [self] request, context in try adminExport(request, context) }
@@ -38,7 +41,7 @@ extension WebApp {
         return router
     }
 
-    var defaultPages: PageRenderer? { order.first.flatMap { campaigns[$0]?.pages } }
+    var defaultPages: PageRenderer? { order.first.flatMap { campaigns[$0]?.pages } ?? plainPages }
 
     /// Origins that may frame each campaign's pages.
     var embedding: [String: [String]] { campaigns.mapValues(\.page.embedFrom) }

@@ -27,6 +27,11 @@ public final class WebApp: Sendable {
     let adminSessionCheck: KeyedSecret
     /// The admin token's keyed check; nil when no token was set (no admin pages).
     let adminToken: KeyedSecret?
+    /// Campaigns whose mail carries one-click unsubscribe links (`/u/TOKEN`), served
+    /// with or without a page.
+    let unsubscribing: [Campaign]
+    /// Pages for campaigns served only for their unsubscribe links.
+    let plainPages: PageRenderer
 
     /// Opens every campaign's store (creating it), pages, and send logs (locked).
     /// - Parameter campaigns: each opened campaign with the delivery options for its signer mail.
@@ -36,10 +41,18 @@ public final class WebApp: Sendable {
         var mails: [String: SignerMail] = [:]
         var mailers: [String: SignerMailer] = [:]
         var stores: [String: SignatureStore] = [:]
+        var unsubscribing: [Campaign] = []
         for (campaign, options) in list {
             let manifest = campaign.manifest
+            if manifest.unsubscribe != nil {
+                guard manifest.baseURL == settings.baseURL else {
+                    throw WebStartError(.config, "\(manifest.path): error: the campaign's \"base_url\" (\(manifest.baseURL ?? "none")) is not where this server answers (\(settings.baseURL)); its unsubscribe links would lead elsewhere: give --base-url \(manifest.baseURL ?? "…") or correct \"base_url\"")
+                }
+                unsubscribing.append(campaign)
+                if manifest.page == nil { continue }
+            }
             guard manifest.page != nil else {
-                throw WebStartError(.data, "\(manifest.path): error: the campaign has no \"page\" to serve; add \"page\": {\"title\": …} (see the README's \"Pages\" section)")
+                throw WebStartError(.data, "\(manifest.path): error: the campaign has no \"page\" to serve and no \"unsubscribe\" links to answer; add \"page\": {\"title\": …} (see the README's \"Pages\" section)")
             }
             guard let storePath = manifest.signerStore else {
                 throw WebStartError(.data, "\(manifest.path): error: the campaign has a \"page\" but no signature store; add \"signers\": {\"store\": \"data/signatures.sqlite\"}")
@@ -86,6 +99,10 @@ public final class WebApp: Sendable {
         }
         self.campaigns = campaigns
         self.order = order
+        self.unsubscribing = unsubscribing
+        do { plainPages = try PageRenderer(language: unsubscribing.first?.manifest.locale ?? "en", overrides: nil) } catch {
+            throw WebStartError(.data, "\(error)")
+        }
         self.mails = mails
         self.mailers = mailers
         self.settings = settings
