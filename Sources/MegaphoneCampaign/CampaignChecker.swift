@@ -11,6 +11,10 @@ public struct CheckReport: Sendable {
     public var byteCount = 0
     /// Messages whose every recipient is on the suppression list: `send` skips them.
     public var suppressedCount = 0
+    /// With `--similarity`: how alike each recipient's letters are.
+    public var similarity: LetterSimilarity? = nil
+    /// Recipients getting more near-identical letters than the threshold.
+    public var similarityFindings: [LetterSimilarity.Finding] = []
     /// The campaign's suppression list, with how many addresses it holds.
     public var suppressionList: (path: String, count: Int)? = nil
 
@@ -30,7 +34,9 @@ public struct CheckReport: Sendable {
 /// file, every message rendered in strict mode, every header and address,
 /// attachments, duplicates. Nothing is written and nothing connects.
 public enum CampaignChecker {
-    public static func check(_ path: String, date: Date = Date()) -> CheckReport {
+    /// - Parameter similarityThreshold: with a value, letters are also compared per
+    ///   recipient, and a recipient getting more near-identical letters than this is warned of.
+    public static func check(_ path: String, date: Date = Date(), similarityThreshold: Int? = nil) -> CheckReport {
         var collector = DiagnosticCollector()
         let (campaign, openProblems) = Campaign.open(path, date: date)
         collector.add(openProblems)
@@ -39,6 +45,7 @@ public enum CampaignChecker {
         var bytes = 0
         var suppressed = 0
         let suppression = campaign.suppression
+        var similarity = similarityThreshold.map { _ in LetterSimilarity() }
         do {
             let stream = try campaign.messages()
             while let outcome = stream.next() {
@@ -48,6 +55,9 @@ public enum CampaignChecker {
                     // The message and its spool header line (numbers, hash, addresses).
                     bytes += message.bytes.count + 120 + message.key.utf8.count * 2
                     collector.add(message.warnings)
+                    for recipient in message.message.envelopeRecipients.prefix(1) {
+                        similarity?.add(recipient: recipient.description.lowercased(), number: message.number, text: message.message.text)
+                    }
                     if !suppression.isEmpty, message.message.envelopeRecipients.allSatisfy({ suppression.reason(for: $0.description) != nil }) {
                         suppressed += 1
                     }
@@ -59,7 +69,15 @@ public enum CampaignChecker {
         } catch {
             collector.add(error.diagnostics)
         }
+        if let similarity, let threshold = similarityThreshold {
+            for finding in similarity.findings(threshold: threshold) {
+                let shown = finding.numbers.prefix(30).map { "#\($0)" }.joined(separator: ", ") + (finding.numbers.count > 30 ? ", …" : "")
+                collector.add([CampaignDiagnostic(.warning, path: campaign.manifest.path, message: "\(finding.recipient) would get \(finding.numbers.count) near-identical letters of \(finding.letters) (messages \(shown)); officials' mail systems discard batches of identical letters: vary them with | pick over alternative paragraphs and the signer's own paragraph (signer.message), or stay at \(threshold) or fewer")])
+            }
+        }
         var report = collector.report(messageCount: count)
+        report.similarity = similarity
+        if let similarity, let threshold = similarityThreshold { report.similarityFindings = similarity.findings(threshold: threshold) }
         report.byteCount = bytes
         report.suppressedCount = suppressed
         if !suppression.isEmpty { report.suppressionList = (suppression.path, suppression.count) }

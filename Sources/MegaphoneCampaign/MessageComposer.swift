@@ -151,6 +151,8 @@ struct MessageComposer {
             message.listUnsubscribe = [unsubscribeURL]
             if let mailto = manifest.unsubscribe?.mailto { message.listUnsubscribe.append("mailto:\(mailto)?subject=unsubscribe") }
         }
+        warnings += Deliverability.warnings(for: message, letterPath: letter.path, htmlPath: html?.path,
+                                            senderDomain: manifest.sender.address.domain)
         do {
             let bytes = try MessageWriter.write(message)
             return .composed(ComposedMessage(number: number, key: key, slug: Self.slug(recipient.mailbox.address.description),

@@ -15,8 +15,21 @@ struct CheckCommand: MegaphoneCommand {
     @Argument(help: "The campaign file (JSON).")
     var campaign: String
 
+    @Flag(name: .customLong("similarity"), help: "Also compare each recipient's letters: warn where one gets many near-identical letters.")
+    var similarity = false
+
+    @Option(name: .customLong("threshold"), help: ArgumentHelp("With --similarity: near-identical letters one recipient may get (default: 6).", valueName: "n"))
+    var threshold: String?
+
     func execute(console: Console) throws -> Status {
-        let report = CampaignChecker.check(campaign)
+        var limit: Int? = nil
+        if let threshold {
+            guard similarity else { throw UsageError(message: "--threshold goes with --similarity") }
+            guard let value = Int(threshold), value >= 1 else { throw UsageError(message: "--threshold takes a whole number from 1") }
+            limit = value
+        }
+        if similarity, limit == nil { limit = 6 }
+        let report = CampaignChecker.check(campaign, similarityThreshold: limit)
         var output = report.diagnostics.map { $0.description + "\n" }.joined()
         if report.errorCount == 0, report.messageCount > 0 {
             let spool = Spool.path(forLog: SendCommand.defaultLog(for: campaign, redirect: false))
@@ -24,6 +37,10 @@ struct CheckCommand: MegaphoneCommand {
         }
         if let (list, count) = report.suppressionList {
             output += "\(list): \(count) suppressed address\(count == 1 ? "" : "es") (bounced or unsubscribed); \(report.suppressedCount) message\(report.suppressedCount == 1 ? "" : "s") go\(report.suppressedCount == 1 ? "es" : "") only to them, and send skips \(report.suppressedCount == 1 ? "it" : "them") (--include-suppressed sends them).\n"
+        }
+        if let similarity = report.similarity {
+            let median = similarity.medianSimilarity.map { "\(Int(($0 * 100).rounded()))%" } ?? "no two letters to one recipient"
+            output += "Similarity: \(similarity.recipientCount) recipient\(similarity.recipientCount == 1 ? "" : "s"); at most \(similarity.largestGroup) near-identical letter\(similarity.largestGroup == 1 ? "" : "s") to one (Jaccard ≥ 0.9 over 4-word shingles); median similarity \(median); \(report.similarityFindings.count) recipient\(report.similarityFindings.count == 1 ? "" : "s") over \(limit ?? 6).\n"
         }
         output += report.summary + "\n"
         console.out(output)
