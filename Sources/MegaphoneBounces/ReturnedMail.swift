@@ -184,7 +184,10 @@ public struct ReturnedMail: Sendable {
                 current = Recipient(finalRecipient: address, action: "failed")
             }
             guard current != nil else { continue }
-            if current?.status == nil, let status = statusCode(in: trimmed) { current?.status = status }
+            if current?.status == nil, let status = statusCode(in: trimmed) {
+                current?.status = status
+                if current?.diagnostic == nil { current?.diagnostic = trimmed }
+            }
             if current?.diagnostic == nil, let code = Self.replyCode(in: trimmed) {
                 current?.diagnostic = trimmed
                 if current?.status == nil { current?.status = code.hasPrefix("5") ? "5.0.0" : "4.0.0" }

@@ -10,16 +10,24 @@ public final class PostfixTestServer: @unchecked Sendable {
     public var url: String { "smtp://127.0.0.1:\(port)" }
     private var config: String { folder.appendingPathComponent("conf").path }
 
-    public init() throws {
+    /// The port of the second smtpd (`bouncing` servers), which refuses `refused.example`.
+    public private(set) var refusingPort = 0
+
+    /// - Parameter bouncing: also relay mail for `refused.example` to a second smtpd of
+    ///   its own that refuses it (550 5.1.1), and for `unreachable.example` to a closed
+    ///   port, trying each once (`maximal_queue_lifetime = 0`): Postfix then returns
+    ///   real delivery status notifications to the envelope sender, into the Maildir.
+    public init(bouncing: Bool = false) throws {
         folder = URL(fileURLWithPath: "/tmp").appendingPathComponent("megaphone-postfix-\(UUID().uuidString.prefix(8))")
         port = Int.random(in: 30_000...39_000)
         let ids = try Self.shell("echo $(id -u postfix) $(id -g postfix)").split(separator: " ").compactMap { Int($0) }
         guard ids.count == 2 else { throw PythonFailure(message: "no postfix user: is Postfix installed? (make test-deps)") }
         let d = folder.path
-        let master = try String(contentsOfFile: "/etc/postfix/master.cf", encoding: .utf8)
+        refusingPort = port + 1
+        var master = try String(contentsOfFile: "/etc/postfix/master.cf", encoding: .utf8)
             .replacingOccurrences(of: "\nsmtp      inet  n       -       y       -       -       smtpd",
                                   with: "\n127.0.0.1:\(port)      inet  n       -       n       -       -       smtpd")
-        let main = """
+        var main = """
         compatibility_level = 3.6
         queue_directory = \(d)/queue
         data_directory = \(d)/data
@@ -46,6 +54,24 @@ public final class PostfixTestServer: @unchecked Sendable {
 
         """
         try FileManager.default.createDirectory(atPath: "\(d)/conf", withIntermediateDirectories: true)
+        if bouncing {
+            // A second smtpd, with a hostname of its own (else Postfix sees mail looping back
+            // to itself), that refuses refused.example's addresses.
+            master += "\n127.0.0.1:\(refusingPort) inet n - n - - smtpd -o myhostname=refuser.example -o smtpd_banner=refuser.example -o smtpd_recipient_restrictions=check_recipient_access,texthash:\(d)/conf/refuse\n"
+            try "refused.example 550 5.1.1 no such user here\n".write(toFile: "\(d)/conf/refuse", atomically: true, encoding: .utf8)
+            try "refused.example smtp:[127.0.0.1]:\(refusingPort)\nunreachable.example smtp:[127.0.0.1]:1\n"
+                .write(toFile: "\(d)/conf/transport", atomically: true, encoding: .utf8)
+            main += """
+            transport_maps = texthash:\(d)/conf/transport
+            maximal_queue_lifetime = 0
+            bounce_queue_lifetime = 0
+            smtp_connect_timeout = 5s
+            queue_run_delay = 1s
+            minimal_backoff_time = 1s
+            maximal_backoff_time = 2s
+
+            """
+        }
         for sub in ["queue", "data", "mail"] { try FileManager.default.createDirectory(atPath: "\(d)/\(sub)", withIntermediateDirectories: true) }
         try master.write(toFile: "\(d)/conf/master.cf", atomically: true, encoding: .utf8)
         try main.write(toFile: "\(d)/conf/main.cf", atomically: true, encoding: .utf8)
@@ -72,7 +98,7 @@ public final class PostfixTestServer: @unchecked Sendable {
     }
 
     @discardableResult
-    static func shell(_ command: String) throws -> String {
+    public static func shell(_ command: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", command]
