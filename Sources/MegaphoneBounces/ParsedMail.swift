@@ -66,8 +66,10 @@ public struct ParsedMail: Sendable {
 
     static func headers(_ head: ArraySlice<UInt8>) -> [(name: String, value: String)] {
         var result: [(name: String, value: String)] = []
-        let text = String(decoding: head, as: UTF8.self)
+        // "\r\n" is one Character in Swift, so lines are split after folding CRLF to LF.
+        let text = String(decoding: head, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            // The head ends before the last line's LF, so a CR may be left there.
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             if let first = line.first, first == " " || first == "\t" {
                 if !result.isEmpty { result[result.count - 1].value += " " + line.trimmingCharacters(in: .whitespaces) }

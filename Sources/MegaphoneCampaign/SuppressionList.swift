@@ -33,7 +33,7 @@ public struct SuppressionList: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SuppressionError(path: path, line: nil, reason: "cannot be read; check its permissions")
         }
-        for (index, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, raw) in String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
             let parts = line.split(separator: "#", maxSplits: 1)

@@ -1,6 +1,6 @@
 import CCurl
 import CCurlShims
-public import Foundation
+import Foundation
 
 /// How to reach an IMAP mailbox, as curl spells it: `imaps://host/INBOX` (TLS from the
 /// first byte) or `imap://host/INBOX` (STARTTLS, required). Credentials never come
@@ -47,7 +47,10 @@ public struct IMAPSettings: Sendable {
 
 /// Reads every message of one IMAP mailbox through libcurl, without changing it:
 /// `UID SEARCH ALL`, then `UID FETCH n BODY.PEEK[]` for each (PEEK: the \Seen flag
-/// is not set), on one connection. TLS is always required.
+/// is not set; libcurl's own `;UID=n` fetch uses BODY[], which sets it). TLS is
+/// always required. libcurl hands a custom command's untagged lines to the write
+/// callback but drops a literal's bytes there; every line the server sends reaches
+/// CURLOPT_DEBUGFUNCTION as CURLINFO_HEADER_IN, which is where the message is read from.
 public final class IMAPMailbox {
     private let settings: IMAPSettings
     private let handle: EasyHandle
@@ -71,9 +74,10 @@ public final class IMAPMailbox {
 
     /// The mailbox's message UIDs, oldest first.
     public func uids() throws(DeliveryError) -> [Int] {
-        let text = String(decoding: try command("UID SEARCH ALL"), as: UTF8.self)
+        // "\r\n" is one Character in Swift: lines are split after folding CRLF to LF.
+        let text = String(decoding: try command("UID SEARCH ALL"), as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
         var result: [Int] = []
-        for line in text.split(whereSeparator: { $0 == "\r" || $0 == "\n" }) where line.hasPrefix("* SEARCH") {
+        for line in text.split(separator: "\n") where line.hasPrefix("* SEARCH") {
             result += line.dropFirst("* SEARCH".count).split(separator: " ").compactMap { Int($0) }
         }
         return result.sorted()
@@ -81,9 +85,10 @@ public final class IMAPMailbox {
 
     /// One message's bytes, as the server stores them; the mailbox is not changed.
     public func message(uid: Int) throws(DeliveryError) -> [UInt8] {
-        let reply = try command("UID FETCH \(uid) BODY.PEEK[]")
+        let reply = try command("UID FETCH \(uid) BODY.PEEK[]", transcript: true)
         // `* n FETCH (UID u BODY[] {size}\r\n` then size bytes (an IMAP literal).
-        guard let open = reply.firstIndex(of: UInt8(ascii: "{")),
+        guard let fetch = Self.find(Array(" FETCH (".utf8), in: reply),
+              let open = reply[fetch...].firstIndex(of: UInt8(ascii: "{")),
               let close = reply[open...].firstIndex(of: UInt8(ascii: "}")),
               let size = Int(String(decoding: reply[(open + 1)..<close], as: UTF8.self)),
               close + 3 + size <= reply.count else {
@@ -93,15 +98,29 @@ public final class IMAPMailbox {
         return Array(reply[start..<(start + size)])
     }
 
-    private func command(_ request: String) throws(DeliveryError) -> [UInt8] {
+    private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard needle.count <= haystack.count else { return nil }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if haystack[start..<(start + needle.count)].elementsEqual(needle) { return start }
+        }
+        return nil
+    }
+
+    /// Runs one command; returns the untagged lines (or, with `transcript`, every byte the server sent).
+    private func command(_ request: String, transcript: Bool = false) throws(DeliveryError) -> [UInt8] {
         let sink = IMAPSink()
         handle.set(.customRequest, request)
         let context = Unmanaged.passUnretained(sink).toOpaque()
-        _ = ccurl_easy_setopt_data_callback(handle.handle, CURLOPT_WRITEFUNCTION, imapWriteCallback)
-        _ = ccurl_easy_setopt_pointer(handle.handle, CURLOPT_WRITEDATA, context)
+        if transcript {
+            handle.setDebug(imapDebugCallback, context: context)
+        } else {
+            _ = ccurl_easy_setopt_data_callback(handle.handle, CURLOPT_WRITEFUNCTION, imapWriteCallback)
+            _ = ccurl_easy_setopt_pointer(handle.handle, CURLOPT_WRITEDATA, context)
+        }
         defer {
             _ = ccurl_easy_setopt_data_callback(handle.handle, CURLOPT_WRITEFUNCTION, discardCallback)
             _ = ccurl_easy_setopt_pointer(handle.handle, CURLOPT_WRITEDATA, nil)
+            handle.setDebug(nil, context: nil)
         }
         let code = withExtendedLifetime(sink) { handle.perform() }
         guard code == CURLE_OK else {
@@ -127,6 +146,14 @@ extension IMAPMailbox: Sendable {}
 /// Collects what libcurl writes for one IMAP command.
 private final class IMAPSink {
     var bytes: [UInt8] = []
+}
+
+private func imapDebugCallback(_ handle: UnsafeMutableRawPointer, _ type: curl_infotype, _ data: UnsafeMutablePointer<CChar>,
+                               _ size: Int, _ context: UnsafeMutableRawPointer?) -> Int32 {
+    guard type == ccurl_infotype_header_in(), let context else { return 0 }
+    let sink = Unmanaged<IMAPSink>.fromOpaque(context).takeUnretainedValue()
+    data.withMemoryRebound(to: UInt8.self, capacity: size) { sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: size)) }
+    return 0
 }
 
 private func imapWriteCallback(_ buffer: UnsafeMutablePointer<CChar>, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {

@@ -99,11 +99,13 @@ public final class DovecotTestServer: @unchecked Sendable {
         return result
     }
 
+    /// Stops the master and every process it started (auth, anvil, log, …), which do
+    /// not always heed SIGTERM promptly.
     public func stop() {
-        if let process, process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        process = nil
+        guard let process else { return }
+        self.process = nil
+        let pid = process.processIdentifier
+        _ = try? PostfixTestServer.shell("pkill -9 -P \(pid) || true; kill -9 \(pid) 2>/dev/null || true")
+        process.waitUntilExit()
     }
 }
