@@ -7,9 +7,11 @@ PYTHON := /usr/bin/python3
 
 # What building needs (libcurl's and SQLite's headers), and what the tests need besides:
 # Python's email package (stdlib), aiosmtpd, Postfix and openssl for real servers,
+# Dovecot (IMAP) for reading bounces, SpamAssassin for the deliverability gate,
 # and headless Chromium driven by Selenium for the pages.
 BUILD_DEPS := libcurl4-openssl-dev libsqlite3-dev pkg-config
-TEST_DEPS := $(BUILD_DEPS) python3 python3-aiosmtpd postfix openssl chromium chromium-driver python3-selenium
+TEST_DEPS := $(BUILD_DEPS) python3 python3-aiosmtpd postfix openssl chromium chromium-driver python3-selenium \
+	dovecot-imapd spamassassin
 
 .PHONY: all build demo serve test deps test-deps install-packages bench man clean
 
@@ -27,10 +29,11 @@ demo: build
 	$(BIN) log campaigns/embassy-protest-csv.json
 	@echo "The letters are in campaigns/outbox/new (a Maildir: open it with any mail client, e.g. mutt -f campaigns/outbox)."
 
-# The sample petition and letter pages on 127.0.0.1:8080; signer mail goes to the
-# outbox Maildir campaigns/outbox (nothing leaves this machine). Ctrl-C stops it.
+# The sample petition and letter pages on 127.0.0.1:8080, and the unsubscribe links
+# of the supporters' update; signer mail goes to the outbox Maildir campaigns/outbox
+# (nothing leaves this machine). Ctrl-C stops it.
 serve: build
-	$(BIN) serve campaigns/petition.json campaigns/embassy-protest.json --listen 127.0.0.1:8080
+	$(BIN) serve campaigns/petition.json campaigns/embassy-protest.json campaigns/supporters-update.json --listen 127.0.0.1:8080
 
 # Install what the tests need (only what is missing), then run the whole suite.
 # --verbose on the test run (not the build) reports each Mustache spec case by name.
@@ -45,7 +48,8 @@ test-deps:
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(TEST_DEPS)"
 
 # Installs (with apt-get, as root or through sudo) whichever of $(PACKAGES) are missing.
-# Postfix is installed unconfigured: the tests run their own instance on loopback.
+# Postfix is installed unconfigured, and Dovecot's own service is not used: the tests
+# run their own instances on loopback.
 install-packages:
 	@missing=""; \
 	for pkg in $(PACKAGES); do \

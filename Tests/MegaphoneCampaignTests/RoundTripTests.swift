@@ -8,7 +8,7 @@ import Testing
 /// parsed by Python's email package: zero defects, and every header decodes back
 /// to exactly the value that went in.
 @Suite struct RoundTripTests {
-    static let samples = ["embassy-protest-csv", "press-release", "solidarity", "petition-csv"]
+    static let samples = ["embassy-protest-csv", "press-release", "solidarity", "petition-csv", "supporters-update"]
 
     private func composed(_ path: String) throws -> [ComposedMessage] {
         let (campaign, problems) = Campaign.open(path, date: CampaignFixture.date)
