@@ -119,7 +119,8 @@ struct Renderer {
         }
         for call in expression.filters {
             var seed: String? = nil
-            if case .pick(let scope) = call.filter, let key = pickKeys[scope] {
+            // With no key given (`template render`, a page), "message" picks as for an empty key.
+            if case .pick(let scope) = call.filter, let key = pickKeys[scope] ?? (scope == "message" ? "" : nil) {
                 // The tag's own text joins the key, so two lists picked in one letter vary independently.
                 seed = key + "\u{0}" + expression.text
             }

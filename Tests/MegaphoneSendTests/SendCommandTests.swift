@@ -264,7 +264,7 @@ import Testing
         #expect(json.stdout.split(separator: "\n").count == 2)
         let csv = try CLI.run(["log", "campaign.json", "--csv"], in: fixture.folder.url)
         let lines = csv.stdout.components(separatedBy: "\r\n")
-        #expect(lines[0] == "name,email,n,megaphone_state,megaphone_messages,megaphone_reply,megaphone_time")
+        #expect(lines[0] == "name,email,n,megaphone_state,megaphone_messages,megaphone_reply,megaphone_time,megaphone_bounce")
         #expect(lines[1].hasPrefix("\"'=HYPERLINK(\"\"http://x\"\")\",p1@example.org,1,sent,1,250 2.0.0 Ok: queued as"))
         #expect(lines[2].hasPrefix("'@SUM(1),p2@example.org,2,sent,1,"))
     }
