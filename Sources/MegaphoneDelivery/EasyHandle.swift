@@ -40,6 +40,21 @@ final class EasyHandle {
         }
     }
 
+    /// CURLOPT_SSL_VERIFYPEER/VERIFYHOST off (`insecure`, test servers only) and CURLOPT_CAINFO.
+    func setTLS(insecure: Bool, caFile: String?) {
+        if insecure {
+            set(.verifyPeer, 0)
+            set(.verifyHost, 0)
+        }
+        if let caFile { set(.caInfo, caFile) }
+    }
+
+    /// CURLOPT_USERNAME and CURLOPT_PASSWORD, when given.
+    func setLogin(user: String?, password: String?) {
+        if let user { set(.userName, user) }
+        if let password { set(.password, password) }
+    }
+
     /// CURLOPT_INFILESIZE_LARGE.
     func setUploadSize(_ size: Int) {
         _ = ccurl_easy_setopt_off_t(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(size))

@@ -22,12 +22,7 @@ public struct IMAPSettings: Sendable {
     public var host: String? { URLComponents(string: url)?.host }
 
     /// The URL without a user name, safe to print.
-    public var displayURL: String {
-        guard var components = URLComponents(string: url) else { return url }
-        components.user = nil
-        components.password = nil
-        return components.string ?? url
-    }
+    public var displayURL: String { Credentials.displayURL(url) }
 
     /// Checks the URL: imap or imaps, a host, a mailbox, no password in it.
     public func validate() throws(DeliveryError) {
@@ -63,13 +58,8 @@ public final class IMAPMailbox {
         handle.set(.noSignal, 1)
         handle.set(.useSSL, CurlUseSSL.all.rawValue)
         handle.set(.connectTimeout, settings.connectTimeout)
-        if settings.insecure {
-            handle.set(.verifyPeer, 0)
-            handle.set(.verifyHost, 0)
-        }
-        if let caFile = settings.caFile { handle.set(.caInfo, caFile) }
-        if let user = settings.user { handle.set(.userName, user) }
-        if let password = settings.password { handle.set(.password, password) }
+        handle.setTLS(insecure: settings.insecure, caFile: settings.caFile)
+        handle.setLogin(user: settings.user, password: settings.password)
     }
 
     /// The mailbox's message UIDs, oldest first.

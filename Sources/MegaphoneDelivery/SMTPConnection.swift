@@ -38,13 +38,8 @@ public final class SMTPConnection {
         if !settings.isImplicitTLS {
             handle.set(.useSSL, settings.startTLS == .required ? CurlUseSSL.all.rawValue : CurlUseSSL.none.rawValue)
         }
-        if settings.insecure {
-            handle.set(.verifyPeer, 0)
-            handle.set(.verifyHost, 0)
-        }
-        if let caFile = settings.caFile { handle.set(.caInfo, caFile) }
-        if let user = settings.user { handle.set(.userName, user) }
-        if let password = settings.password { handle.set(.password, password) }
+        handle.setTLS(insecure: settings.insecure, caFile: settings.caFile)
+        handle.setLogin(user: settings.user, password: settings.password)
         if let bearer = settings.bearer {
             handle.set(.bearer, bearer)
             handle.set(.loginOptions, "AUTH=XOAUTH2")

@@ -42,12 +42,7 @@ public struct SMTPSettings: Sendable {
     public var hasCredentials: Bool { password != nil || bearer != nil }
 
     /// The URL with any user name removed, safe to print and log.
-    public var displayURL: String {
-        guard var components = URLComponents(string: url) else { return url }
-        components.user = nil
-        components.password = nil
-        return components.string ?? url
-    }
+    public var displayURL: String { Credentials.displayURL(url) }
 
     /// Checks the URL: a scheme of smtp or smtps, a host, and no password in it.
     public func validate() throws(DeliveryError) {

@@ -50,20 +50,12 @@ struct ConnectionOptions: ParsableArguments {
             settings.insecure = insecure
             settings.user = user ?? URLComponents(string: url)?.user
             let environment = ProcessInfo.processInfo.environment
-            if let file = passwordFile {
-                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                    throw CommandFailure(message: "\(file): the --password-file is missing or unreadable", code: .noInput)
-                }
-                settings.password = String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
-                    .trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
-            } else if let password = environment["MEGAPHONE_SMTP_PASSWORD"], !password.isEmpty {
-                settings.password = password
-            } else if let host = settings.host {
-                let netrc = environment["NETRC"] ?? (NSHomeDirectory() + "/.netrc")
-                if let found = Netrc.credentials(for: host, file: netrc), found.password != nil {
-                    settings.password = found.password
-                    settings.user = settings.user ?? found.login
-                }
+            do {
+                let found = try Credentials.password(file: passwordFile, variable: "MEGAPHONE_SMTP_PASSWORD", host: settings.host)
+                settings.password = found.password
+                settings.user = settings.user ?? found.netrcLogin
+            } catch {
+                throw CommandFailure(message: error.description, code: .noInput)
             }
             if let bearer = environment["MEGAPHONE_SMTP_BEARER"], !bearer.isEmpty { settings.bearer = bearer }
             if settings.hasCredentials, settings.user == nil {
