@@ -188,6 +188,8 @@ final class SignerMailer: @unchecked Sendable {
 
     private func sendLetters(of signature: Signature, with transport: any Transport) -> Step {
         guard let letterLog else { return .done }
+        // Read now, not at start-up: `megaphone bounces` may have added to it since.
+        let suppression = (try? SuppressionList(path: SuppressionList.path(forCampaign: campaign.campaign.manifest.path))) ?? .empty
         for outcome in campaign.campaign.letters(from: signature.fields, targets: signature.targets) {
             guard case .composed(let letter) = outcome else {
                 if case .problems(let problems) = outcome, problems.contains(where: { $0.severity == .error }) {
@@ -196,10 +198,23 @@ final class SignerMailer: @unchecked Sendable {
                 continue
             }
             if isSettled(letter.key, in: letterHistory) { continue }
-            let recipients = options.redirectTo.map { [$0] } ?? letter.message.envelopeRecipients.map(\.description)
-            let record = SendRecord(campaign: campaign.name, state: .attempt, key: letter.key, number: letter.number,
+            // As `send` does: a suppressed recipient is left off the envelope, and a letter
+            // to suppressed addresses only is logged as suppressed, never sent.
+            let addresses = letter.message.envelopeRecipients.map(\.description).filter { suppression.reason(for: $0) == nil }
+            if addresses.isEmpty, options.redirectTo == nil {
+                let record = SendRecord(campaign: campaign.name, state: .suppressed, key: letter.key, number: letter.number,
+                                        messageID: letter.message.messageID, recipients: letter.message.envelopeRecipients.map(\.description),
+                                        note: "on \(suppression.path): a letter-page signer's letter, not sent")
+                do { _ = try letterLog.submit(record) } catch { logger.error("\(letterLog.path): \(error)") }
+                done.insert(letter.key)
+                continue
+            }
+            let recipients = options.redirectTo.map { [$0] } ?? addresses
+            var record = SendRecord(campaign: campaign.name, state: .attempt, key: letter.key, number: letter.number,
                                     messageID: letter.message.messageID, recipients: recipients, hash: SendRun.fingerprint(letter.bytes),
                                     note: "a letter-page signer's letter, sent by megaphone serve")
+            // The envelope sender carries the letter's VERP token when the campaign has a bounce address.
+            if campaign.campaign.manifest.verp { record.verp = campaign.campaign.tokens?.verpToken(forKey: letter.key) }
             let step = deliver(bytes: letter.bytes, from: letter.message.envelopeFrom.description, recipients: recipients,
                                record: record, log: letterLog, history: letterHistory, with: transport)
             if case .done = step { continue }

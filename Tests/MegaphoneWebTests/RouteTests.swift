@@ -235,6 +235,30 @@ import Testing
         }
     }
 
+    @Test func aLetterToASuppressedEmbassyIsLoggedNotSent() async throws {
+        // A hard bounce (or an entry by hand) after the server started: read when the letters go.
+        try fixture.folder.write("letters.suppressed.txt", "berlin@example.org  # bounced 5.1.1 2026-12-02: no such user\n")
+        let app = Application(router: web.router())
+        web.startMailers()
+        defer { web.stopMailers() }
+        try await app.test(.router) { client in
+            let (status, _, _) = try await sign(client, "letters", [("name", "Jonas Weber"), ("email", "jonas@example.com"), ("city", "Berlin"),
+                                                                    ("target", "berlin@example.org"), ("target", "london@example.org")])
+            #expect(status == .seeOther)
+            let mail = try #require(fixture.waitForOutbox(1).first)
+            let token = try #require(link("confirm", in: mail))
+            let (_, confirmPage, _) = try await get(client, "/confirm/\(token)")
+            let (confirmed, _, _) = try await post(client, "/confirm/\(token)", formBody([("csrf", try #require(csrf(in: confirmPage)))]))
+            #expect(confirmed == .ok)
+            let all = fixture.waitForOutbox(2)
+            #expect(all.filter { $0.contains("Dear Ms A,") }.count == 1)
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(fixture.outboxMessages().filter { $0.contains("Dear Mr B,") }.isEmpty)
+            let log = try String(contentsOfFile: fixture.path("letters.sendlog.jsonl"), encoding: .utf8)
+            #expect(log.contains("\"state\":\"suppressed\",\"key\":\"berlin@example.org jonas@example.com\""), "\(log)")
+        }
+    }
+
     @Test func concurrentSigningAndConfirmingCountOnce() async throws {
         let app = Application(router: web.router())
         web.startMailers()
