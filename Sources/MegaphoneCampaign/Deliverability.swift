@@ -19,9 +19,7 @@ enum Deliverability {
            message.replyTo.contains(where: { freeMailDomains.contains($0.address.domain.lowercased()) }) {
             warnings.append(CampaignDiagnostic(.warning, path: letterPath, message: "the Reply-To is a free-mail address while From is the campaign's own: SpamAssassin's FREEMAIL_FORGED_REPLYTO adds about 2 points. That is the normal price of DMARC-safe letters sent on a supporter's behalf (From the campaign, replies to the supporter); keep the rest of the letter clean so the total stays low"))
         }
-        let subjectLetters = message.subject.unicodeScalars.filter { CharacterSet.letters.contains($0) }
-        if subjectLetters.count >= 5, String(String.UnicodeScalarView(subjectLetters)) == String(String.UnicodeScalarView(subjectLetters)).uppercased(),
-           String(String.UnicodeScalarView(subjectLetters)) != String(String.UnicodeScalarView(subjectLetters)).lowercased() {
+        if isAllCapitals(message.subject) {
             warnings.append(CampaignDiagnostic(.warning, path: letterPath, message: "the Subject is all capitals (\"\(message.subject)\"): SpamAssassin's SUBJ_ALL_CAPS scores it as spam; write it in sentence case"))
         }
         if let html = message.html {
@@ -31,6 +29,17 @@ enum Deliverability {
             }
         }
         return warnings
+    }
+
+    /// Five or more letters that have a case, and none of them lower-case (one pass,
+    /// no copies: it runs for every message).
+    static func isAllCapitals(_ text: String) -> Bool {
+        var cased = 0
+        for scalar in text.unicodeScalars where scalar.properties.isCased {
+            if scalar.properties.isLowercase { return false }
+            cased += 1
+        }
+        return cased >= 5
     }
 
     /// The text a reader sees in HTML: tags, comments and the head dropped, entities read.
