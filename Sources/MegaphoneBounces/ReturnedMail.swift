@@ -72,12 +72,22 @@ public struct ReturnedMail: Sendable {
         if mail.contentType == "multipart/report", let report {
             kind = .report
             recipients = Self.reportRecipients(report.body)
+        } else if Self.comesFromAMailSystem(mail) || (!Self.isAutoReply(mail) && Self.hasABounceSubject(mail)) {
+            // A mail system's own notice first: Exim's plain-text bounces carry
+            // `Auto-Submitted: auto-replied` too, and are bounces, not replies.
+            kind = .plainBounce
+            let text = mail.allParts.filter { $0.contentType.hasPrefix("text/") || $0.parts.isEmpty }.map(\.text).joined(separator: "\n")
+            var found = Self.plainRecipients(text)
+            // Exim names the failed addresses in a header of its own.
+            if found.isEmpty, let failed = mail.header("x-failed-recipients") {
+                found = failed.split(separator: ",").map {
+                    Recipient(finalRecipient: $0.trimmingCharacters(in: .whitespaces), action: "failed", status: Self.statusCode(in: text))
+                }
+            }
+            recipients = found
         } else if Self.isAutoReply(mail) {
             kind = .autoReply
             recipients = []
-        } else if Self.looksLikeBounce(mail) {
-            kind = .plainBounce
-            recipients = Self.plainRecipients(mail.allParts.filter { $0.contentType.hasPrefix("text/") || $0.parts.isEmpty }.map(\.text).joined(separator: "\n"))
         } else {
             kind = .reply
             recipients = []
@@ -153,10 +163,15 @@ public struct ReturnedMail: Sendable {
                 "abwesenheitsnotiz", "réponse automatique", "absence"].contains { subject.contains($0) }
     }
 
-    static func looksLikeBounce(_ mail: ParsedMail) -> Bool {
+    /// From a mail system: MAILER-DAEMON, postmaster, "Mail Delivery …", or the null sender.
+    static func comesFromAMailSystem(_ mail: ParsedMail) -> Bool {
         let from = (mail.header("from") ?? "").lowercased()
         if from.contains("mailer-daemon") || from.contains("postmaster@") || from.contains("mail delivery") { return true }
         if let returnPath = mail.header("return-path"), returnPath.replacingOccurrences(of: " ", with: "") == "<>" { return true }
+        return false
+    }
+
+    static func hasABounceSubject(_ mail: ParsedMail) -> Bool {
         let subject = mail.subject.lowercased()
         return ["undeliverable", "undelivered", "delivery status notification", "failure notice", "returned mail",
                 "delivery failure", "mail delivery failed", "delivery has failed", "could not be delivered", "unzustellbar",

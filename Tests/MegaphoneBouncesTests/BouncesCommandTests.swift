@@ -110,6 +110,20 @@ import Testing
         #expect(try fixture.records().contains { $0["key"] as? String == "gone@example.com" && $0["state"] as? String == "sent" })
     }
 
+    /// Exim's plain-text bounce says `Auto-Submitted: auto-replied` too: still a bounce.
+    @Test func eximsBounceIsABounceNotAnAutoReply() throws {
+        let fixture = try BounceFixture(recipients: ["gone@example.com"])
+        defer { fixture.folder.remove() }
+        let letter = try #require(try fixture.letters()["gone@example.com"])
+        _ = try fixture.maildir("returned", [("1.exim", try BounceFixture.sample("exim.eml", for: letter))])
+        let result = try CLI.run(["bounces", "campaign.json", "--maildir", "returned"], in: fixture.folder.url)
+        #expect(result.stdout.contains("bounced     1  (1 hard, 0 soft, 0 blocked by policy)"), "\(result.stdout)")
+        #expect(result.stdout.contains("replies     0"))
+        let bounce = try #require(try fixture.bounces()["gone@example.com"])
+        #expect(bounce["status"] as? String == "5.1.1")
+        #expect(bounce["final_recipient"] as? String == "gone@example.com")
+    }
+
     @Test func anMboxIsReadToo() throws {
         let fixture = try BounceFixture(recipients: ["a@example.com", "b@example.com"])
         defer { fixture.folder.remove() }
