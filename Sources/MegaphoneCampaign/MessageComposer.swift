@@ -23,10 +23,8 @@ struct MessageComposer {
     }
 
     /// What `| pick` keys its choices on: the message, and its recipient and signer.
-    private var pickKeys: [String: String] {
-        var keys = ["message": key, "recipient": recipient.key]
-        if manifest.mode == .eachSigner, let signer { keys["signer"] = signer.key }
-        return keys
+    private var pickKeys: PickKeys {
+        PickKeys(message: key, signer: manifest.mode == .eachSigner ? signer?.key : nil, recipient: recipient.key)
     }
 
     private func frames(unsubscribeURL: String?) -> [Value] {

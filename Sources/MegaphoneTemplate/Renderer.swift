@@ -5,8 +5,8 @@ struct Renderer {
     let options: Template.Options
     let library: PartialLibrary
     var buffer: [UInt8]
-    /// What `pick` keys its choice on: "message", "signer", "recipient" → a stable key.
-    var pickKeys: [String: String] = [:]
+    /// What `pick` keys its choice on.
+    var pickKeys = PickKeys()
     /// The context stack, innermost last; a list item carries its place in the list.
     private var stack: [Frame]
     /// Block overrides in force, outermost parent first: the outermost wins.
@@ -119,8 +119,7 @@ struct Renderer {
         }
         for call in expression.filters {
             var seed: String? = nil
-            // With no key given (`template render`, a page), "message" picks as for an empty key.
-            if case .pick(let scope) = call.filter, let key = pickKeys[scope] ?? (scope == "message" ? "" : nil) {
+            if case .pick(let scope) = call.filter, let key = pickKeys[scope] {
                 // The tag's own text joins the key, so two lists picked in one letter vary independently.
                 seed = key + "\u{0}" + expression.text
             }

@@ -121,9 +121,9 @@ public struct Template: Sendable {
 
     /// Renders with a context stack whose frames are searched last to first, so a
     /// message's own values can sit above shared campaign data without copying it.
-    /// `pickKeys` are what `| pick` keys its choice on ("message", and "signer" or
-    /// "recipient" where there is one): the same keys choose the same items on every run.
-    public func render(frames: [Value], pickKeys: [String: String] = [:], into buffer: inout [UInt8]) throws(TemplateError) {
+    /// `pickKeys` are what `| pick` keys its choice on: the same keys choose the same
+    /// items on every run.
+    public func render(frames: [Value], pickKeys: PickKeys = PickKeys(), into buffer: inout [UInt8]) throws(TemplateError) {
         var renderer = Renderer(options: options, library: library, buffer: buffer, frames: frames)
         renderer.pickKeys = pickKeys
         buffer = []
@@ -133,7 +133,7 @@ public struct Template: Sendable {
     }
 
     /// Renders with a stack of context frames (see `render(frames:into:)`).
-    public func render(frames: [Value], pickKeys: [String: String] = [:]) throws(TemplateError) -> String {
+    public func render(frames: [Value], pickKeys: PickKeys = PickKeys()) throws(TemplateError) -> String {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(4096)
         try render(frames: frames, pickKeys: pickKeys, into: &buffer)

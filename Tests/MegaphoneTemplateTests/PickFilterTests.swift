@@ -7,7 +7,8 @@ import Testing
     let openings: Value = ["Opening one.", "Opening two.", "Opening three.", "Opening four.", "Opening five."]
 
     func render(_ source: String, keys: [String: String], strict: Bool = true) throws -> String {
-        try Template(source: source, path: "letter.txt", options: .init(strict: strict)).render(frames: [["openings": openings]], pickKeys: keys)
+        try Template(source: source, path: "letter.txt", options: .init(strict: strict))
+            .render(frames: [["openings": openings]], pickKeys: PickKeys(message: keys["message"], signer: keys["signer"], recipient: keys["recipient"]))
     }
 
     @Test func theSameKeyPicksTheSameItemOnEveryRun() throws {
@@ -38,7 +39,7 @@ import Testing
         var pairs: Set<String> = []
         for n in 0..<200 {
             let text = try Template(source: template, path: "letter.txt", options: .init(strict: true))
-                .render(frames: [["openings": openings, "closings": openings]], pickKeys: ["message": "k\(n)"])
+                .render(frames: [["openings": openings, "closings": openings]], pickKeys: PickKeys(message: "k\(n)"))
             let parts = text.split(separator: "|")
             pairs.insert("\(parts[0].prefix(11))-\(parts[1].prefix(11))")
         }
@@ -53,11 +54,11 @@ import Testing
             #expect("\(error)".contains("letter.txt:2:"))
         }
         let notAList = try? Template(source: "{{ title | pick }}", path: "letter.txt", options: .init(strict: true))
-            .render(frames: [["title": "One"]], pickKeys: ["message": "k"])
+            .render(frames: [["title": "One"]], pickKeys: PickKeys(message: "k"))
         #expect(notAList == nil)
         do {
             _ = try Template(source: "{{ title | pick }}", path: "letter.txt", options: .init(strict: true))
-                .render(frames: [["title": "One"]], pickKeys: ["message": "k"])
+                .render(frames: [["title": "One"]], pickKeys: PickKeys(message: "k"))
         } catch {
             #expect("\(error)".contains("the filter 'pick' chooses among a list of alternatives, but the value is text"))
         }
