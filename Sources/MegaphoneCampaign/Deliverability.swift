@@ -35,9 +35,18 @@ enum Deliverability {
     /// no copies: it runs for every message).
     static func isAllCapitals(_ text: String) -> Bool {
         var cased = 0
-        for scalar in text.unicodeScalars where scalar.properties.isCased {
-            if scalar.properties.isLowercase { return false }
-            cased += 1
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII {
+                // ASCII letters without a Unicode property look-up (most subjects are ASCII).
+                switch scalar.value {
+                case 0x61...0x7A: return false
+                case 0x41...0x5A: cased += 1
+                default: break
+                }
+            } else if scalar.properties.isCased {
+                if scalar.properties.isLowercase { return false }
+                cased += 1
+            }
         }
         return cased >= 5
     }
