@@ -120,6 +120,13 @@ import Testing
         #expect(bodies[0] == bodies[1])
     }
 
+    @Test(arguments: [("СВОБОДУ БАСТУЮЩИМ", true), ("FREE ALIYA 2026!", true), ("Free the STRIKERS", false), ("Свободу бастующим", false), ("OK", false)])
+    func allCapitalSubjectsAreWarnedOf(subject: String, warned: Bool) throws {
+        let fixture = try CampaignFixture(template: "Subject: \(subject)\n\nDear friend,\nplease act.\n", recipients: "name,email\nA,a@example.org\n")
+        defer { fixture.folder.remove() }
+        #expect(fixture.check().diagnostics.contains { $0.message.contains("SUBJ_ALL_CAPS") } == warned)
+    }
+
     @Test func checkWarnsOfWhatSpamFiltersScore() throws {
         let fixture = try CampaignFixture(mode: "each-signer", template: "Subject: FREE THE STRIKERS NOW\n\nDear Sir,\nplease act.\n",
                                           recipients: "name,email\nEmbassy,embassy@example.org\n",
