@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Delivers messages into a Maildir (`tmp/`, `new/`, `cur/`): each is written whole
 /// under `tmp/` and renamed into `new/`, so a reader never sees half a message.
@@ -6,7 +7,10 @@ public final class MaildirWriter {
     public let path: String
     private let hostname: String
     private var staged: [(tmp: String, new: String)] = []
-    private var sequence = 0
+    /// One sequence for the whole process: `send` runs a writer per connection, and two
+    /// writers counting apart made the same name in the same microsecond (one letter
+    /// overwrote another, or its rename failed).
+    private static let sequence = Mutex(0)
 
     /// Creates the Maildir's folders if needed.
     public init(path: String) throws(OutputError) {
@@ -16,7 +20,10 @@ public final class MaildirWriter {
     }
 
     private func uniqueName(_ number: Int) -> String {
-        sequence += 1
+        let sequence = Self.sequence.withLock { value in
+            value += 1
+            return value
+        }
         let now = Date().timeIntervalSince1970
         return "\(Int(now)).M\(Int((now - now.rounded(.down)) * 1_000_000))P\(getpid())Q\(sequence)N\(number).\(hostname)"
     }
