@@ -48,7 +48,7 @@ let package = Package(
         ),
         .target(
             name: "MegaphoneBounces",
-            dependencies: ["MegaphoneCampaign", "MegaphoneLog", "MegaphoneDelivery", "MegaphoneMail"],
+            dependencies: ["MegaphoneCampaign", "MegaphoneLog", "MegaphoneDelivery", "MegaphoneMail", "MegaphoneValue"],
             swiftSettings: settings
         ),
         .target(

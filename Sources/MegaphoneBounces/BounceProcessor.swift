@@ -2,6 +2,7 @@ public import Foundation
 public import MegaphoneCampaign
 public import MegaphoneLog
 import MegaphoneMail
+import MegaphoneValue
 
 /// Reads a campaign's returned mail and records what it says: each delivery report
 /// or bounce is matched to the letter it returns (by VERP token, else by the
@@ -78,11 +79,12 @@ public final class BounceProcessor {
         let day = String(SendRecord.timeText(now).prefix(10))
 
         try source.forEachMessage { bytes throws(BounceError) in
-            let mail = ReturnedMail(bytes)
-            guard seen.insert(mail.id).inserted else {
+            // Mail read before is passed over on its header alone.
+            guard seen.insert(ReturnedMail.id(of: bytes)).inserted else {
                 report.alreadyRead += 1
                 return
             }
+            let mail = ReturnedMail(bytes)
             report.read += 1
             var line = ["id": mail.id, "from": mail.from, "subject": mail.subject, "time": SendRecord.timeText(now)]
             switch mail.kind {
@@ -129,7 +131,10 @@ public final class BounceProcessor {
         // The log first, then the suppression list, then what was read: a crash in
         // between reads the mail again next time rather than losing a bounce.
         do {
-            for record in records { try log.append(record) }
+            // Written together, then one wait for the disk (group commit): not an fsync each.
+            var last: SendLog.Ticket? = nil
+            for record in records { last = try log.submit(record) }
+            if let last { try log.waitDurable(last) }
         } catch {
             throw BounceError(.cannotCreate, error.description)
         }
@@ -145,6 +150,21 @@ public final class BounceProcessor {
         return report
     }
 
+    /// A JSON string (RFC 8259): quotes, backslashes and control characters escaped.
+    static func quote(_ text: String, into bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), byte]
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     static func readIDs(_ path: String) throws(BounceError) -> Set<String> {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -152,7 +172,7 @@ public final class BounceProcessor {
         }
         var ids: Set<String> = []
         for (index, line) in data.split(separator: 10).enumerated() where !line.isEmpty {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any], let id = object["id"] as? String else {
+            guard let value = try? JSONParser.parse(Array(line)), case .string(let id)? = value["id"] else {
                 throw BounceError(.data, "\(path):\(index + 1): error: this line is not a record of returned mail read; restore the file, or delete the line (that mail is then read again)")
             }
             ids.insert(id)
@@ -164,8 +184,14 @@ public final class BounceProcessor {
         guard !lines.isEmpty else { return }
         var bytes: [UInt8] = []
         for line in lines {
-            guard let data = try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys, .withoutEscapingSlashes]) else { continue }
-            bytes += [UInt8](data) + [10]
+            bytes.append(UInt8(ascii: "{"))
+            for (index, (name, value)) in line.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                quote(name, into: &bytes)
+                bytes.append(UInt8(ascii: ":"))
+                quote(value, into: &bytes)
+            }
+            bytes += [UInt8(ascii: "}"), 10]
         }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw BounceError(.cannotCreate, "\(path): cannot be written (\(String(cString: strerror(errno))))") }

@@ -18,17 +18,16 @@ public enum BounceSource: Sendable {
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
                 throw BounceError(.noInput, "\(path): no such Maildir; give the folder that holds new/ and cur/")
             }
-            var files: [String] = []
+            var files: [(name: String, path: String)] = []
             for sub in ["cur", "new"] {
-                let folder = (path as NSString).appendingPathComponent(sub)
-                let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-                files += names.filter { !$0.hasPrefix(".") }.map { (folder as NSString).appendingPathComponent($0) }
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: path + "/" + sub)) ?? []
+                files += names.filter { !$0.hasPrefix(".") }.map { ($0, path + "/" + sub + "/" + $0) }
             }
             if files.isEmpty, !FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("new")) {
                 throw BounceError(.noInput, "\(path): not a Maildir (it has no new/ folder)")
             }
             // Maildir names start with the delivery time: sorted, they are in arrival order.
-            for file in files.sorted(by: { ($0 as NSString).lastPathComponent < ($1 as NSString).lastPathComponent }) {
+            for (_, file) in files.sorted(by: { $0.name < $1.name }) {
                 guard let data = FileManager.default.contents(atPath: file) else {
                     throw BounceError(.noInput, "\(file): cannot be read; check its permissions")
                 }

@@ -64,21 +64,63 @@ public struct ParsedMail: Sendable {
         return (bytes[...], [])
     }
 
+    /// Header fields from a head's bytes: lines split at LF (a CR before it dropped),
+    /// continuation lines joined with one space, names lower-cased. Byte by byte: a
+    /// mailbox of returned mail is thousands of these.
     static func headers(_ head: ArraySlice<UInt8>) -> [(name: String, value: String)] {
-        var result: [(name: String, value: String)] = []
-        // "\r\n" is one Character in Swift, so lines are split after folding CRLF to LF.
-        let text = String(decoding: head, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            // The head ends before the last line's LF, so a CR may be left there.
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            if let first = line.first, first == " " || first == "\t" {
-                if !result.isEmpty { result[result.count - 1].value += " " + line.trimmingCharacters(in: .whitespaces) }
+        var fields: [(name: [UInt8], value: [UInt8])] = []
+        var lineStart = head.startIndex
+        var index = head.startIndex
+        while index <= head.endIndex {
+            guard index == head.endIndex || head[index] == 10 else {
+                index += 1
                 continue
             }
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-            result.append((name, line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+            let line = trim(head[lineStart..<index])
+            let raw = head[lineStart..<index]
+            lineStart = index + 1
+            index += 1
+            guard !line.isEmpty else { continue }
+            if let first = raw.first, first == 32 || first == 9 {
+                if !fields.isEmpty {
+                    fields[fields.count - 1].value.append(32)
+                    fields[fields.count - 1].value += line
+                }
+                continue
+            }
+            guard let colon = line.firstIndex(of: 58) else { continue }
+            let name = trim(line[..<colon]).map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+            fields.append((name, Array(trim(line[(colon + 1)...]))))
         }
+        return fields.map { (String(decoding: $0.name, as: UTF8.self), String(decoding: $0.value, as: UTF8.self)) }
+    }
+
+    /// Without spaces, tabs and CRs at either end.
+    static func trim(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var slice = bytes
+        while let first = slice.first, first == 32 || first == 9 || first == 13 { slice = slice.dropFirst() }
+        while let last = slice.last, last == 32 || last == 9 || last == 13 { slice = slice.dropLast() }
+        return slice
+    }
+
+    /// The blocks of field lines in a body, split at blank lines (a delivery report's
+    /// per-message and per-recipient fields).
+    static func blocks(_ body: [UInt8]) -> [ArraySlice<UInt8>] {
+        var result: [ArraySlice<UInt8>] = []
+        var blockStart = 0
+        var lineStart = 0
+        var index = 0
+        while index <= body.count {
+            if index == body.count || body[index] == 10 {
+                if trim(body[lineStart..<index]).isEmpty {
+                    if lineStart > blockStart { result.append(body[blockStart..<lineStart]) }
+                    blockStart = index + 1
+                }
+                lineStart = index + 1
+            }
+            index += 1
+        }
+        if blockStart < body.count { result.append(body[blockStart...]) }
         return result
     }
 

@@ -54,14 +54,21 @@ public struct ReturnedMail: Sendable {
     /// The whole text, for finding a VERP token or Message-ID wherever it stands.
     public let searchText: String
 
+    /// A returned mail's name for "already read": its Message-ID (angle brackets
+    /// removed), or a digest of its bytes when it has none. Reads the header only.
+    public static func id(of bytes: [UInt8]) -> String {
+        let head = ParsedMail.headers(ParsedMail.split(bytes).0)
+        if let value = head.first(where: { $0.name == "message-id" })?.value {
+            let messageID = String(value.drop(while: { $0 == "<" || $0 == " " }).reversed().drop(while: { $0 == ">" || $0 == " " }).reversed())
+            if !messageID.isEmpty { return messageID }
+        }
+        return "fnv:" + Self.digest(bytes)
+    }
+
     public init(_ bytes: [UInt8]) {
         let mail = ParsedMail(bytes)
         self.mail = mail
-        if let messageID = mail.header("message-id")?.trimmingCharacters(in: CharacterSet(charactersIn: "<> ")), !messageID.isEmpty {
-            id = messageID
-        } else {
-            id = "sha256:" + Self.digest(bytes)
-        }
+        id = Self.id(of: bytes)
         from = mail.header("from") ?? ""
         subject = mail.subject
         // Decoded parts joined, so a token in a base64 or quoted-printable part is found too.
@@ -104,17 +111,16 @@ public struct ReturnedMail: Sendable {
 
     /// The per-recipient field blocks of a `message/delivery-status` body.
     static func reportRecipients(_ body: [UInt8]) -> [Recipient] {
-        let text = String(decoding: body, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
         var recipients: [Recipient] = []
-        for block in text.components(separatedBy: "\n\n") {
-            let fields = ParsedMail.headers(Array(block.utf8)[...])
+        for block in ParsedMail.blocks(body) {
+            let fields = ParsedMail.headers(block)
             func value(_ name: String, stripType: Bool = true) -> String? {
                 guard let raw = fields.first(where: { $0.name == name })?.value else { return nil }
                 // `rfc822; someone@example.org`, `smtp; 550 5.1.1 …`, `dns; mx.example.org`
                 if stripType, let semicolon = raw.firstIndex(of: ";") {
-                    return raw[raw.index(after: semicolon)...].trimmingCharacters(in: .whitespaces)
+                    return String(raw[raw.index(after: semicolon)...].drop(while: { $0 == " " || $0 == "\t" }))
                 }
-                return raw.trimmingCharacters(in: .whitespaces)
+                return raw
             }
             guard value("final-recipient") != nil || value("original-recipient") != nil || value("action") != nil else { continue }
             var recipient = Recipient()

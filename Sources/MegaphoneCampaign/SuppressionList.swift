@@ -33,16 +33,25 @@ public struct SuppressionList: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SuppressionError(path: path, line: nil, reason: "cannot be read; check its permissions")
         }
-        for (index, raw) in String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            let parts = line.split(separator: "#", maxSplits: 1)
-            let address = parts[0].trimmingCharacters(in: .whitespaces)
-            guard address.contains("@"), !address.contains(where: { $0 == " " || $0 == "\t" }) else {
+        // Byte by byte (a list grows to thousands of lines): lines at LF, `#` starts the reason.
+        let bytes = [UInt8](data)
+        func trimmed(_ slice: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+            var slice = slice
+            while let first = slice.first, first == 32 || first == 9 || first == 13 { slice = slice.dropFirst() }
+            while let last = slice.last, last == 32 || last == 9 || last == 13 { slice = slice.dropLast() }
+            return slice
+        }
+        for (index, raw) in bytes.split(separator: 10, omittingEmptySubsequences: false).enumerated() {
+            let line = trimmed(raw)
+            if line.isEmpty || line.first == 35 { continue }
+            let hash = line.firstIndex(of: 35)
+            let address = trimmed(line[..<(hash ?? line.endIndex)])
+            guard address.contains(64), !address.contains(32), !address.contains(9) else {
                 throw SuppressionError(path: path, line: index + 1,
-                                       reason: "'\(address)' is not an address; each line holds one address, then '# reason' if you like")
+                                       reason: "'\(String(decoding: address, as: UTF8.self))' is not an address; each line holds one address, then '# reason' if you like")
             }
-            entries[address.lowercased()] = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : "listed"
+            let reason = hash.map { String(decoding: trimmed(line[($0 + 1)...]), as: UTF8.self) } ?? "listed"
+            entries[String(decoding: address, as: UTF8.self).lowercased()] = reason
         }
     }
 
