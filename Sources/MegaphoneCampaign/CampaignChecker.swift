@@ -58,7 +58,7 @@ public enum CampaignChecker {
                     for recipient in message.message.envelopeRecipients.prefix(1) {
                         similarity?.add(recipient: recipient.description.lowercased(), number: message.number, text: message.message.text)
                     }
-                    if !suppression.isEmpty, message.message.envelopeRecipients.allSatisfy({ suppression.reason(for: $0.description) != nil }) {
+                    if !suppression.isEmpty, suppression.coversAll(message.message.envelopeRecipients.map(\.description)) {
                         suppressed += 1
                     }
                 case .problems(let problems):

@@ -60,6 +60,16 @@ public struct SuppressionList: Sendable {
         entries.isEmpty ? nil : entries[address.lowercased()]
     }
 
+    /// Whether every one of `addresses` is on the list (a message to them only is not sent).
+    public func coversAll(_ addresses: [String]) -> Bool {
+        !entries.isEmpty && !addresses.isEmpty && addresses.allSatisfy { reason(for: $0) != nil }
+    }
+
+    /// `addresses` without those on the list (a suppressed Cc is left off the envelope).
+    public func remaining(_ addresses: [String]) -> [String] {
+        entries.isEmpty ? addresses : addresses.filter { reason(for: $0) == nil }
+    }
+
     public var isEmpty: Bool { entries.isEmpty }
     public var count: Int { entries.count }
 

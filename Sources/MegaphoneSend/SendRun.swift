@@ -102,7 +102,9 @@ public final class SendRun: @unchecked Sendable {
 
         // Suppressed messages are logged as such (once, until their state changes), never as failed.
         do {
-            for record in suppressed { try log.append(record) }
+            var last: SendLog.Ticket? = nil
+            for record in suppressed { last = try log.submit(record) }
+            if let last { try log.waitDurable(last) }   // one fsync for them all
         } catch {
             throw .log(error)
         }
@@ -157,7 +159,7 @@ public final class SendRun: @unchecked Sendable {
                 guard spool.approved.contains(entry.number), case .send(let attempts) = decide(entry.key, history: history) else { continue }
                 // A Cc or Bcc on the suppression list is left off the envelope.
                 if !options.includeSuppressed, !campaign.suppression.isEmpty {
-                    entry = entry.withRecipients(entry.recipients.filter { campaign.suppression.reason(for: $0) == nil })
+                    entry = entry.withRecipients(campaign.suppression.remaining(entry.recipients))
                 }
                 if isStopping { break }
                 if let notAfter = options.notAfter, Date() > notAfter {
@@ -211,8 +213,7 @@ public final class SendRun: @unchecked Sendable {
                         changed.append("message \(message.number) (\(message.key)): \(entry.state.rawValue) in the log, and its text or recipients differ now")
                     }
                     switch decide(message.key, history: history) {
-                    case .send where !suppression.isEmpty
-                        && message.message.envelopeRecipients.allSatisfy({ suppression.reason(for: $0.description) != nil }):
+                    case .send where suppression.coversAll(message.message.envelopeRecipients.map(\.description)):
                         summary.suppressed += 1
                         if history[message.key]?.state != .suppressed {
                             let reasons = message.message.envelopeRecipients.map { "\($0) (\(suppression.reason(for: $0.description) ?? ""))" }

@@ -200,7 +200,7 @@ final class SignerMailer: @unchecked Sendable {
             if isSettled(letter.key, in: letterHistory) { continue }
             // As `send` does: a suppressed recipient is left off the envelope, and a letter
             // to suppressed addresses only is logged as suppressed, never sent.
-            let addresses = letter.message.envelopeRecipients.map(\.description).filter { suppression.reason(for: $0) == nil }
+            let addresses = suppression.remaining(letter.message.envelopeRecipients.map(\.description))
             if addresses.isEmpty, options.redirectTo == nil {
                 let record = SendRecord(campaign: campaign.name, state: .suppressed, key: letter.key, number: letter.number,
                                         messageID: letter.message.messageID, recipients: letter.message.envelopeRecipients.map(\.description),
