@@ -59,7 +59,9 @@ struct PageRenderer: Sendable {
     }
 
     /// Renders page `name` with `context` inside the layout: a complete HTML document.
-    func page(_ name: String, title: String, context: Object, script: Bool = false) -> String {
+    /// `footer` replaces the usual one (about signers' addresses) where it does not fit.
+    func page(_ name: String, title: String, context: Object, script: Bool = false, footer: String? = nil) -> String {
+        let strings = footer.map { self.strings.merging(.object(["footer": .string($0)])) } ?? self.strings
         var inner = context
         inner["t"] = strings
         inner["lang"] = .string(language)
@@ -71,10 +73,10 @@ struct PageRenderer: Sendable {
     }
 
     /// A page with a heading and paragraphs (check your email, thanks, errors).
-    func message(title: String, heading: String, paragraphs: [String], back: String? = nil) -> String {
+    func message(title: String, heading: String, paragraphs: [String], back: String? = nil, footer: String? = nil) -> String {
         var context: Object = ["heading": .string(heading), "paragraphs": .array(paragraphs.map(Value.string))]
         if let back { context["back"] = .string(back) }
-        return page("message", title: title, context: context)
+        return page("message", title: title, context: context, footer: footer)
     }
 }
 

@@ -23,7 +23,8 @@ extension WebApp {
         let pages = plainPages
         if campaign.suppression.reason(for: address) != nil || currentlySuppressed(campaign, address) {
             return Self.html(pages.message(title: campaign.manifest.name, heading: pages.text("unsubscribed_heading"),
-                                           paragraphs: [pages.text("unsubscribed_text", campaign.manifest.sender.displayName)]), privateToken: true)
+                                           paragraphs: [pages.text("unsubscribed_text", campaign.manifest.sender.displayName)],
+                                           footer: pages.text("unsubscribe_footer")), privateToken: true)
         }
         let contextValues: Object = [
             "heading": .string(pages.text("unsubscribe_heading")),
@@ -34,7 +35,8 @@ extension WebApp {
             "one_click": .bool(true),
             "button": .string(pages.text("unsubscribe_button")),
         ]
-        return Self.html(pages.page("confirm", title: campaign.manifest.name, context: contextValues), privateToken: true)
+        return Self.html(pages.page("confirm", title: campaign.manifest.name, context: contextValues, footer: pages.text("unsubscribe_footer")),
+                         privateToken: true)
     }
 
     /// POST /u/TOKEN: RFC 8058 one-click (`List-Unsubscribe=One-Click`, no cookie, no
@@ -55,7 +57,8 @@ extension WebApp {
             throw PageFailure(.serviceUnavailable, heading: pages.text("error_heading"), pages.text("unsubscribe_failed"))
         }
         return Self.html(pages.message(title: campaign.manifest.name, heading: pages.text("unsubscribed_heading"),
-                                       paragraphs: [pages.text("unsubscribed_text", campaign.manifest.sender.displayName)]), privateToken: true)
+                                       paragraphs: [pages.text("unsubscribed_text", campaign.manifest.sender.displayName)],
+                                           footer: pages.text("unsubscribe_footer")), privateToken: true)
     }
 
     /// Whether the list on disk (which this server and `bounces` add to) holds the address now.
