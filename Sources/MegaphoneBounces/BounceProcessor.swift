@@ -150,21 +150,6 @@ public final class BounceProcessor {
         return report
     }
 
-    /// A JSON string (RFC 8259): quotes, backslashes and control characters escaped.
-    static func quote(_ text: String, into bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), byte]
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 15)]]
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
-    }
-
     static func readIDs(_ path: String) throws(BounceError) -> Set<String> {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -187,9 +172,9 @@ public final class BounceProcessor {
             bytes.append(UInt8(ascii: "{"))
             for (index, (name, value)) in line.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                quote(name, into: &bytes)
+                JSONText.quote(name, into: &bytes)
                 bytes.append(UInt8(ascii: ":"))
-                quote(value, into: &bytes)
+                JSONText.quote(value, into: &bytes)
             }
             bytes += [UInt8(ascii: "}"), 10]
         }

@@ -265,8 +265,9 @@ struct JSONLineWriter {
     }
 }
 
-/// JSON string quoting (RFC 8259): quotes, backslashes and control characters escaped.
-enum JSONText {
+/// JSON string quoting (RFC 8259): quotes, backslashes and control characters escaped
+/// (and U+2028/U+2029), for the JSON Lines files Megaphone writes.
+public enum JSONText {
     static func quote(_ text: String) -> String {
         var bytes: [UInt8] = []
         quote(text, into: &bytes)
@@ -275,7 +276,7 @@ enum JSONText {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    static func quote(_ text: String, into out: inout [UInt8]) {
+    public static func quote(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var utf8 = text.utf8.makeIterator()
         var pending: [UInt8] = []   // the first bytes of a possible U+2028/U+2029
