@@ -70,7 +70,7 @@ struct MessageComposer {
             // RFC 8058 asks for the link in the headers; the Gmail/Yahoo rules and the
             // law in many places ask for a visible one in the letter too.
             if !text.contains(unsubscribeURL) {
-                problems.append(CampaignDiagnostic(path: letter.path, message: "the campaign has \"unsubscribe\" but the letter shows no unsubscribe link; add a line such as \"To stop these emails: {{unsubscribe_url}}\""))
+                problems.append(CampaignDiagnostic(path: letter.path, message: "the campaign has \"unsubscribe\" but the letter shows no unsubscribe link; add a line such as \"To stop receiving these emails: {{unsubscribe_url}}\""))
             }
             if let htmlText, !htmlText.contains(unsubscribeURL.replacingOccurrences(of: "&", with: "&amp;")) {
                 problems.append(CampaignDiagnostic(path: html?.path ?? letter.path, message: "the campaign has \"unsubscribe\" but the HTML letter shows no unsubscribe link; add <a href=\"{{unsubscribe_url}}\">Unsubscribe</a>"))

@@ -19,8 +19,8 @@ import Testing
              "template": "news.txt", "html": "news.html", "recipients": "supporters.csv", "mode": "each-recipient",
              "unsubscribe": {"mailto": "leave@example.org"}, "base_url": "https://act.example.org"}
             """)
-            try folder.write("news.txt", "Subject: News from the strike\n\nDear {{recipient.name}},\nthe strike goes on.\n\nTo stop these emails: {{unsubscribe_url}}\n")
-            try folder.write("news.html", "<p>Dear {{recipient.name}},<br>the strike goes on.</p>\n<p>To stop these emails: <a href=\"{{unsubscribe_url}}\">{{unsubscribe_url}}</a></p>\n")
+            try folder.write("news.txt", "Subject: News from the strike\n\nDear {{recipient.name}},\nthe strike goes on.\n\nTo stop receiving these emails: {{unsubscribe_url}}\n")
+            try folder.write("news.html", "<p>Dear {{recipient.name}},<br>the strike goes on.</p>\n<p>To stop receiving these emails: <a href=\"{{unsubscribe_url}}\">{{unsubscribe_url}}</a></p>\n")
             try folder.write("supporters.csv", "name,email\nAna,ana@example.com\nBo,bo@example.com\nCy,cy@example.com\n")
         }
 
