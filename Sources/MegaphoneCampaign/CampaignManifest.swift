@@ -151,6 +151,9 @@ public struct CampaignManifest: Sendable {
                 verp = true
                 if address.localPart.contains("+") {
                     problem("bounce", "\"bounce\" must not hold a '+': Megaphone adds '+TOKEN' to it for each message (VERP); give the plain mailbox, as in \"bounces@example.org\"")
+                } else if address.localPart.utf8.count + 17 > 64 {
+                    // RFC 5321 §4.5.3.1.1: a local part has 64 octets at most, and VERP adds 17.
+                    problem("bounce", "\"bounce\"'s name before the @ is too long: Megaphone adds '+' and a 16-character token to it (VERP), and the whole may be 64 characters at most; use a shorter mailbox, as in \"bounces@example.org\"")
                 }
             } catch { problem("bounce", "\"bounce\": \(error)") }
         }

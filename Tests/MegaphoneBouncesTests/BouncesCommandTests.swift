@@ -150,6 +150,18 @@ import Testing
         #expect(plain.stderr.contains("a password in the --imap URL"))
     }
 
+    @Test(arguments: ["bounces+x@example.org", "\(String(repeating: "b", count: 50))@example.org"])
+    func aBounceAddressVERPCannotExtendIsRefused(address: String) throws {
+        let fixture = try BounceFixture(recipients: ["a@example.com"], send: false)
+        defer { fixture.folder.remove() }
+        let manifest = try String(contentsOfFile: fixture.campaign, encoding: .utf8).replacingOccurrences(of: "bounces@example.org", with: address)
+        try fixture.folder.write("campaign.json", manifest)
+        let check = try CLI.run(["check", "campaign.json"], in: fixture.folder.url)
+        #expect(check.status == 65)
+        #expect(check.stdout.contains("campaign.json:2:"), "\(check.stdout)")
+        #expect(check.stdout.contains("\"bounce\""))
+    }
+
     @Test func theEnvelopeSenderCarriesAStableTokenAndFromDoesNotChange() throws {
         let fixture = try BounceFixture(recipients: ["a@example.com"])
         defer { fixture.folder.remove() }
