@@ -140,8 +140,7 @@ public final class BounceProcessor {
         }
         if !suppress.isEmpty {
             do {
-                report.suppressed = try SuppressionList.add(suppress, to: campaign.suppression.path.isEmpty
-                    ? SuppressionList.path(forCampaign: campaign.manifest.path) : campaign.suppression.path)
+                report.suppressed = try SuppressionList.add(suppress, to: SuppressionList.path(forCampaign: campaign.manifest.path))
             } catch {
                 throw BounceError(.cannotCreate, error.description)
             }

@@ -1,5 +1,6 @@
 import Foundation
 public import MegaphoneLog
+import MegaphoneMail
 
 /// What one message in the bounce mailbox is: a delivery report, a bounce in plain
 /// text, an auto-reply, or a person's reply. Reading it needs no campaign; matching
@@ -62,7 +63,7 @@ public struct ReturnedMail: Sendable {
             let messageID = String(value.drop(while: { $0 == "<" || $0 == " " }).reversed().drop(while: { $0 == ">" || $0 == " " }).reversed())
             if !messageID.isEmpty { return messageID }
         }
-        return "fnv:" + Self.digest(bytes)
+        return "sha256:" + CryptoText.sha256(bytes)
     }
 
     public init(_ bytes: [UInt8]) {
@@ -99,14 +100,6 @@ public struct ReturnedMail: Sendable {
             kind = .reply
             recipients = []
         }
-    }
-
-    static func digest(_ bytes: [UInt8]) -> String {
-        // FNV-1a 64 twice over (forwards, backwards): a stable name for a mail with no Message-ID.
-        var a: UInt64 = 0xcbf2_9ce4_8422_2325, b: UInt64 = 0x8422_2325_cbf2_9ce4
-        for byte in bytes { a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        for byte in bytes.reversed() { b = (b ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        return String(a, radix: 16) + String(b, radix: 16) + "-" + String(bytes.count)
     }
 
     /// The per-recipient field blocks of a `message/delivery-status` body.

@@ -69,15 +69,16 @@ public enum CampaignChecker {
         } catch {
             collector.add(error.diagnostics)
         }
-        if let similarity, let threshold = similarityThreshold {
-            for finding in similarity.findings(threshold: threshold) {
+        let findings = similarityThreshold.flatMap { threshold in similarity?.findings(threshold: threshold) } ?? []
+        if let threshold = similarityThreshold {
+            for finding in findings {
                 let shown = finding.numbers.prefix(30).map { "#\($0)" }.joined(separator: ", ") + (finding.numbers.count > 30 ? ", …" : "")
                 collector.add([CampaignDiagnostic(.warning, path: campaign.manifest.path, message: "\(finding.recipient) would get \(finding.numbers.count) near-identical letters of \(finding.letters) (messages \(shown)); officials' mail systems discard batches of identical letters: vary them with | pick over alternative paragraphs and the signer's own paragraph (signer.message), or stay at \(threshold) or fewer")])
             }
         }
         var report = collector.report(messageCount: count)
         report.similarity = similarity
-        if let similarity, let threshold = similarityThreshold { report.similarityFindings = similarity.findings(threshold: threshold) }
+        report.similarityFindings = findings
         report.byteCount = bytes
         report.suppressedCount = suppressed
         if !suppression.isEmpty { report.suppressionList = (suppression.path, suppression.count) }

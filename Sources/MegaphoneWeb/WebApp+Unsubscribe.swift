@@ -21,7 +21,7 @@ extension WebApp {
     func unsubscribePage(_ context: WebRequestContext) throws -> Response {
         let (campaign, address) = try unsubscriber(context)
         let pages = plainPages
-        if campaign.suppression.reason(for: address) != nil || currentlySuppressed(campaign, address) {
+        if currentlySuppressed(campaign, address) {
             return Self.html(pages.message(title: campaign.manifest.name, heading: pages.text("unsubscribed_heading"),
                                            paragraphs: [pages.text("unsubscribed_text", campaign.manifest.sender.displayName)],
                                            footer: pages.text("unsubscribe_footer")), privateToken: true)
