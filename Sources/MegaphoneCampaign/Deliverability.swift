@@ -81,8 +81,9 @@ enum Deliverability {
             .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
     }
 
-    static func words(_ text: String) -> [String] {
-        text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+    /// The text's words, lower-cased: runs of letters and digits (also the similarity check's).
+    static func words(_ text: String) -> [Substring] {
+        text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber })
     }
 
     /// Shared words over all words (sets): 1 for the same words, 0 for none shared.

@@ -75,7 +75,7 @@ public struct LetterSimilarity: Sendable {
     public var largestGroup: Int { groups.values.flatMap { $0.map(\.numbers.count) }.max() ?? 0 }
 
     static func signature(_ text: String) -> [UInt64] {
-        let words = text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+        let words = Deliverability.words(text)
         var shingles: [UInt64] = []
         if words.count < shingleWords {
             shingles = [fnv(words.joined(separator: " "))]
