@@ -16,6 +16,10 @@ public final class Campaign: Sendable {
     let htmls: [String: Template]
     /// The shared bottom frame of every message's context: data files, `campaign`, `sender`.
     let data: Value
+    /// The same for letters in a language with its own versions of data files (`demands.ru.txt`).
+    let dataByLanguage: [String: Value]
+    /// Which data file gives each top-level name, and its language versions.
+    let dataSources: [String: CampaignData.Source]
     let signers: [SignerRow]
     /// Whether any signer's field holds a control character (joint letters list them all).
     let signersHoldControls: Bool
@@ -32,6 +36,8 @@ public final class Campaign: Sendable {
     public let tokens: CampaignTokens?
     /// The addresses this campaign no longer writes to (`NAME.suppressed.txt`).
     public let suppression: SuppressionList
+    /// Signatures in the store not yet counted: waiting for confirmation or quarantined.
+    let waitingSigners: Int
 
     struct SignerRow: Sendable {
         let line: Int
@@ -40,6 +46,8 @@ public final class Campaign: Sendable {
         let key: String
         /// The recipients (comparison keys, lower-cased) a letter-page signer chose; empty: all.
         var targets: Set<String> = []
+        /// Whether the signer's letters may carry their address as Reply-To (each-signer mode).
+        var allowsReply = true
         var value: Value { .object(Object(strings: fields)) }
 
         func writes(to recipient: Mailbox) -> Bool {
@@ -48,13 +56,16 @@ public final class Campaign: Sendable {
     }
 
     private init(manifest: CampaignManifest, letters: [String: LetterTemplate], defaultLetter: LetterTemplate, htmls: [String: Template], data: Value,
-                 signers: [SignerRow], attachments: [Attachment], date: Date, warnings: [CampaignDiagnostic], recipientColumns: [String],
-                 confirmation: LetterTemplate?, tokens: CampaignTokens?, suppression: SuppressionList) {
+                 dataByLanguage: [String: Value], dataSources: [String: CampaignData.Source], signers: [SignerRow], attachments: [Attachment], date: Date, warnings: [CampaignDiagnostic], recipientColumns: [String],
+                 confirmation: LetterTemplate?, tokens: CampaignTokens?, suppression: SuppressionList, waitingSigners: Int) {
+        self.waitingSigners = waitingSigners
         self.manifest = manifest
         self.letters = letters
         self.defaultLetter = defaultLetter
         self.htmls = htmls
         self.data = data
+        self.dataByLanguage = dataByLanguage
+        self.dataSources = dataSources
         self.signers = signers
         signersHoldControls = signers.contains { $0.fields.values.contains(where: ControlCharacter.occurs) }
         self.attachments = attachments
@@ -92,27 +103,15 @@ public final class Campaign: Sendable {
             confirmation = loadedConfirmation
         }
 
-        var data = Value.object([:])
-        for file in manifest.data {
-            do {
-                if file.hasSuffix(".txt") {
-                    data = data.merging(.object([TextListLoader.listName(for: file): try TextListLoader.loadValue(file)]))
-                } else {
-                    let value = try JSONLoader.load(file)
-                    guard case .object = value else {
-                        problems.append(CampaignDiagnostic(path: file, line: 1, column: 1, message: "a data file must hold a JSON object ({ \"name\": … }), not \(value.kindName)"))
-                        continue
-                    }
-                    data = data.merging(value)
-                }
-            } catch {
-                problems.append(CampaignDiagnostic(error))
-            }
-        }
-        data = data.merging(.object([
+        let languages = Set(letters.keys).union(htmls.keys).subtracting([""])
+        let (loadedData, dataProblems) = CampaignData.load(manifest.data, languages: languages)
+        problems += dataProblems
+        let own: Value = .object([
             "campaign": .object(["name": .string(manifest.name)]),
             "sender": .object(["name": .string(manifest.sender.displayName), "address": .string(manifest.sender.address.description)]),
-        ]))
+        ])
+        let data = loadedData.base.merging(own)
+        let dataByLanguage = loadedData.byLanguage.mapValues { $0.merging(own) }
 
         var recipientColumns: [String] = []
         do {
@@ -130,9 +129,11 @@ public final class Campaign: Sendable {
         }
 
         var signers: [SignerRow] = []
+        var waitingSigners = 0
         if let store = manifest.signerStore {
-            let (rows, storeProblems) = loadStoreSigners(store, manifest: manifest)
+            let (rows, storeProblems, waiting) = loadStoreSigners(store, manifest: manifest)
             signers = rows
+            waitingSigners = waiting
             problems += storeProblems
         } else if let signersPath = manifest.signers {
             let (rows, signerProblems) = loadSigners(signersPath, manifest: manifest)
@@ -168,9 +169,10 @@ public final class Campaign: Sendable {
 
         let warnings = problems.filter { $0.severity == .warning }
         guard problems.allSatisfy({ $0.severity == .warning }), let defaultLetter = letters[""] else { return (nil, problems) }
-        return (Campaign(manifest: manifest, letters: letters, defaultLetter: defaultLetter, htmls: htmls, data: data, signers: signers,
+        return (Campaign(manifest: manifest, letters: letters, defaultLetter: defaultLetter, htmls: htmls, data: data,
+                         dataByLanguage: dataByLanguage, dataSources: loadedData.sources, signers: signers,
                          attachments: attachments, date: date, warnings: warnings, recipientColumns: recipientColumns,
-                         confirmation: confirmation, tokens: tokens, suppression: suppression), warnings)
+                         confirmation: confirmation, tokens: tokens, suppression: suppression, waitingSigners: waitingSigners), warnings)
     }
 
     /// The template and its language variants: `letter.txt`, `letter.ru.txt`, `letter.kk.txt`…
@@ -253,7 +255,8 @@ public final class Campaign: Sendable {
                     continue
                 }
                 firstLine[key] = record.line
-                rows.append(SignerRow(line: record.line, fields: fields, mailbox: mailbox, key: key))
+                rows.append(SignerRow(line: record.line, fields: fields, mailbox: mailbox, key: key,
+                                      allowsReply: allowsReply(fields, manifest: manifest)))
             } catch {
                 problems.append(CampaignDiagnostic(error))
             }
@@ -263,17 +266,19 @@ public final class Campaign: Sendable {
 
     /// The confirmed signatures in the store, in the order they were confirmed, as signer rows
     /// (numbered from 1 in that order, as CSV rows are numbered by line).
-    private static func loadStoreSigners(_ path: String, manifest: CampaignManifest) -> ([SignerRow], [CampaignDiagnostic]) {
-        guard FileManager.default.fileExists(atPath: path) else {
-            return ([], [CampaignDiagnostic(.warning, path: path, message: "the signature store does not exist yet, so there are no signatures; `megaphone serve \(manifest.path)` creates it when the first supporter signs")])
-        }
+    private static func loadStoreSigners(_ path: String, manifest: CampaignManifest) -> ([SignerRow], [CampaignDiagnostic], waiting: Int) {
+        guard FileManager.default.fileExists(atPath: path) else { return ([], [], 0) }
         let signatures: [Signature]
+        var waiting = 0
         do {
-            signatures = try SignatureStore(path: path, create: false).signatures(campaign: manifest.name, state: .confirmed)
+            let store = try SignatureStore(path: path, create: false)
+            signatures = try store.signatures(campaign: manifest.name, state: .confirmed)
+            let counts = try store.counts(campaign: manifest.name)
+            waiting = (counts[.pending] ?? 0) + (counts[.quarantined] ?? 0)
         } catch let error as StoreError {
-            return ([], [CampaignDiagnostic(path: path, message: error.message, isMissingFile: error.code == .missing)])
+            return ([], [CampaignDiagnostic(path: path, message: error.message, isMissingFile: error.code == .missing)], 0)
         } catch {
-            return ([], [CampaignDiagnostic(path: path, message: "cannot read the signature store: \(error)")])
+            return ([], [CampaignDiagnostic(path: path, message: "cannot read the signature store: \(error)")], 0)
         }
         var rows: [SignerRow] = []
         var problems: [CampaignDiagnostic] = []
@@ -283,7 +288,7 @@ public final class Campaign: Sendable {
             case .failure(let problem): problems.append(CampaignDiagnostic(path: path, line: index + 1, message: "signature \(index + 1): \(problem.message)"))
             }
         }
-        return (rows, problems)
+        return (rows, problems, waiting)
     }
 
     private struct SignerProblem: Error {
@@ -302,9 +307,23 @@ public final class Campaign: Sendable {
         do {
             let mailbox = try Mailbox(displayName: fields["name"] ?? "", address: EmailAddress(email, allowUTF8: manifest.smtputf8))
             return .success(SignerRow(line: line, fields: fields, mailbox: mailbox, key: mailbox.address.comparisonKey,
-                                      targets: Set(targets.map { $0.lowercased() })))
+                                      targets: Set(targets.map { $0.lowercased() }), allowsReply: allowsReply(fields, manifest: manifest)))
         } catch {
             return .failure(SignerProblem(message: error.description))
+        }
+    }
+
+    /// Whether a signer's letters may carry their address as Reply-To: the page's
+    /// `reply_to_signer`, and with "ask" the supporter's own choice (ticked on the page,
+    /// or "yes" in a signers file's `reply_to` column). A signers file without that
+    /// column is the organiser's list: its signers' letters carry their address.
+    static func allowsReply(_ fields: [String: String], manifest: CampaignManifest) -> Bool {
+        let choice = fields[PageSettings.replyChoiceField]?.trimmingSpaces.lowercased()
+        switch manifest.page?.replyToSigner {
+        case .always?: return true
+        case .never?: return false
+        case .ask?: return manifest.signerStore == nil && choice == nil ? true : ["yes", "true", "1", "on"].contains(choice ?? "")
+        case nil: return choice.map { ["yes", "true", "1", "on"].contains($0) } ?? true
         }
     }
 
@@ -334,7 +353,8 @@ public final class Campaign: Sendable {
     /// address is in `targets` (all recipients when `targets` is empty), with the same
     /// keys and bytes that `send` produces for that signer; rows `check` would refuse
     /// come back as problems.
-    public func letters(from fields: [String: String], targets: [String]) -> [MessageOutcome] {
+    /// - Parameter date: the letters' Date: the moment they are composed to be sent.
+    public func letters(from fields: [String: String], targets: [String], date: Date = Date()) -> [MessageOutcome] {
         guard manifest.mode == .eachSigner else { return [] }
         let signer: SignerRow
         switch Self.signerRow(fields, line: 1, targets: targets, manifest: manifest) {
@@ -345,7 +365,7 @@ public final class Campaign: Sendable {
         // same way, the same keys and bytes (numbered among this signer's letters only).
         let stream: MessageStream
         do {
-            stream = MessageStream(campaign: self, reader: try CSVReader(path: manifest.recipients), limit: nil, signers: [signer])
+            stream = MessageStream(campaign: self, reader: try CSVReader(path: manifest.recipients), limit: nil, signers: [signer], date: date)
         } catch {
             return [.problems([CampaignDiagnostic(error)])]
         }
@@ -363,14 +383,17 @@ public final class Campaign: Sendable {
         }
     }
 
-    func letter(for language: String?) -> (LetterTemplate, Template?) {
+    /// The letter for a recipient's `language` column, its HTML twin, and the values
+    /// (data files in that language where they have a version).
+    func letter(for language: String?) -> (letter: LetterTemplate, html: Template?, data: Value) {
         let key = language?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-        if let variant = letters[key] { return (variant, htmls[key] ?? htmls[""]) }
+        if let variant = letters[key] { return (variant, htmls[key] ?? htmls[""], dataByLanguage[key] ?? data) }
         // "pt-BR" falls back to "pt" before the default.
         if let dash = key.firstIndex(of: "-"), let variant = letters[String(key[..<dash])] {
-            return (variant, htmls[String(key[..<dash])] ?? htmls[""])
+            let base = String(key[..<dash])
+            return (variant, htmls[base] ?? htmls[""], dataByLanguage[base] ?? data)
         }
-        return (defaultLetter, htmls[""])
+        return (defaultLetter, htmls[""], data)
     }
 }
 

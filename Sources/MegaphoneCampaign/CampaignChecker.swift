@@ -36,11 +36,15 @@ public struct CheckReport: Sendable {
 public enum CampaignChecker {
     /// - Parameter similarityThreshold: with a value, letters are also compared per
     ///   recipient, and a recipient getting more near-identical letters than this is warned of.
-    public static func check(_ path: String, date: Date = Date(), similarityThreshold: Int? = nil) -> CheckReport {
+    ///   - allowEmpty: a joint letter nobody signed, or an each-signer campaign with no
+    ///     signer, is then not an error.
+    public static func check(_ path: String, date: Date = Date(), similarityThreshold: Int? = nil, allowEmpty: Bool = false) -> CheckReport {
         var collector = DiagnosticCollector()
         let (campaign, openProblems) = Campaign.open(path, date: date)
         collector.add(openProblems)
         guard let campaign else { return collector.report(messageCount: 0) }
+        if !allowEmpty, let empty = campaign.emptySignersProblem { collector.add([empty]) }
+        collector.add(campaign.reviewWarnings)
         var count = 0
         var bytes = 0
         var suppressed = 0

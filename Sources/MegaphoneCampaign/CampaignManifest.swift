@@ -294,6 +294,25 @@ public struct CampaignManifest: Sendable {
             }
         default: problem("page.fields", "\"fields\" must be a list, as in [\"name\", \"email\", \"organisation\", \"city\"]", .error)
         }
+        var required = ["name", "email"]
+        switch fields["required"] {
+        case nil: break
+        case .array(let items)?:
+            for (index, item) in items.enumerated() {
+                guard case .string(let name) = item, formFields.contains(name) else {
+                    problem("page.required[\(index)]", "each required field must be one of the page's \"fields\" (\(formFields.joined(separator: ", ")))", .error)
+                    continue
+                }
+                if !required.contains(name) { required.append(name) }
+            }
+        default: problem("page.required", "\"required\" must be a list of the page's fields, as in [\"city\"]", .error)
+        }
+        var replyToSigner = PageSettings.ReplyToSigner.ask
+        if let choice = text("reply_to_signer") {
+            if let known = PageSettings.ReplyToSigner(rawValue: choice) { replyToSigner = known } else {
+                problem("page.reply_to_signer", "\"reply_to_signer\" is \"ask\" (the supporter chooses; the default), \"always\" or \"never\"", .error)
+            }
+        }
         var closes: Date? = nil
         if let text = text("closes") {
             let formatter = ISO8601DateFormatter()
@@ -311,6 +330,7 @@ public struct CampaignManifest: Sendable {
         }
         return PageSettings(title: title, appeal: resolve(text("appeal")), fields: formFields, goal: number("goal", range: 1...100_000_000),
                             closes: closes, confirmation: resolve(text("confirmation")), groupBy: text("group_by"),
-                            embedFrom: embed, templates: resolve(text("templates")), confirmDays: number("confirm_days", range: 1...90) ?? 7)
+                            embedFrom: embed, templates: resolve(text("templates")), confirmDays: number("confirm_days", range: 1...90) ?? 7,
+                            required: required, replyToSigner: replyToSigner)
     }
 }

@@ -13,6 +13,8 @@ struct MessageComposer {
     let signer: Campaign.SignerRow?
     let number: Int
     let key: String
+    /// The Date header: when the message is composed to be sent.
+    let date: Date
 
     private var manifest: CampaignManifest { campaign.manifest }
 
@@ -27,7 +29,7 @@ struct MessageComposer {
         PickKeys(message: key, signer: manifest.mode == .eachSigner ? signer?.key : nil, recipient: recipient.key)
     }
 
-    private func frames(unsubscribeURL: String?) -> [Value] {
+    private func frames(data: Value, unsubscribeURL: String?) -> [Value] {
         var message: Object = ["recipient": .object(Object(strings: recipient.fields))]
         if let unsubscribeURL { message["unsubscribe_url"] = .string(unsubscribeURL) }
         switch manifest.mode {
@@ -35,14 +37,14 @@ struct MessageComposer {
         case .eachSigner: if let signer { message["signer"] = signer.value }
         case .joint: message["signers"] = .array(campaign.signers.map(\.value))
         }
-        return [campaign.data, .object(message)]
+        return [data, .object(message)]
     }
 
     func compose() -> MessageOutcome {
         let unsubscribeURL = self.unsubscribeURL
-        let frames = self.frames(unsubscribeURL: unsubscribeURL)
+        let (letter, html, data) = campaign.letter(for: recipient.fields["language"])
+        let frames = self.frames(data: data, unsubscribeURL: unsubscribeURL)
         let pickKeys = self.pickKeys
-        let (letter, html) = campaign.letter(for: recipient.fields["language"])
         var problems: [CampaignDiagnostic] = []
         var values: [String: (value: String, header: LetterTemplate.HeaderTemplate)] = [:]
         for header in letter.headers {
@@ -116,7 +118,11 @@ struct MessageComposer {
                 let name = (signer.fields["name"] ?? "").trimmingSpaces
                 let via = name.isEmpty ? manifest.sender.displayName : "\(name) via \(manifest.sender.displayName)"
                 if let display = try? Mailbox(displayName: via, address: manifest.sender.address) { from = display }
-                if values["Reply-To"] == nil, let own = signer.mailbox { replyTo = [own] }
+                // The supporter's address goes to the recipient only when they chose so
+                // (page.reply_to_signer); otherwise replies come to the campaign.
+                if values["Reply-To"] == nil {
+                    if signer.allowsReply, let own = signer.mailbox { replyTo = [own] } else { replyTo = [manifest.sender] }
+                }
             }
         }
         if from.address.domain.lowercased() != manifest.sender.address.domain.lowercased() {
@@ -133,7 +139,7 @@ struct MessageComposer {
 
         var envelopeFrom = manifest.bounce
         if manifest.verp, let tokens = campaign.tokens { envelopeFrom = tokens.verpAddress(manifest.bounce, key: key) }
-        var message = Message(from: from, to: to, subject: values["Subject"]?.value ?? "", date: campaign.date,
+        var message = Message(from: from, to: to, subject: values["Subject"]?.value ?? "", date: date,
                               messageID: Message.messageID(campaign: manifest.name, key: key, domain: manifest.sender.address.domain),
                               text: text, envelopeFrom: envelopeFrom)
         message.cc = cc

@@ -41,8 +41,12 @@ public final class MessageStream {
     /// or one supporter's alone (a letter page).
     let signers: [Campaign.SignerRow]
 
-    init(campaign: Campaign, reader: CSVReader, limit: Int?, signers: [Campaign.SignerRow]? = nil) {
+    /// The Date of every message this stream composes.
+    let date: Date
+
+    init(campaign: Campaign, reader: CSVReader, limit: Int?, signers: [Campaign.SignerRow]? = nil, date: Date? = nil) {
         self.campaign = campaign
+        self.date = date ?? campaign.date
         self.reader = reader
         self.limit = limit
         self.signers = signers ?? campaign.signers
@@ -179,7 +183,7 @@ public final class MessageStream {
     }
 
     private func composer(_ recipient: Recipient, signer: Campaign.SignerRow?, key: String) -> MessageComposer {
-        MessageComposer(campaign: campaign, recipient: recipient, signer: signer, number: number, key: key)
+        MessageComposer(campaign: campaign, recipient: recipient, signer: signer, number: number, key: key, date: date)
     }
 }
 

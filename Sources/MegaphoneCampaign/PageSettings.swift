@@ -24,8 +24,28 @@ public struct PageSettings: Sendable {
     public let templates: String?
     /// Days a confirmation link works.
     public let confirmDays: Int
+    /// The fields a supporter must fill in (on the form and on the server): `name`,
+    /// `email`, and whichever others the campaign lists in `required`.
+    public let required: [String]
+    /// Whether a letter's recipients may reply to the supporter directly (their
+    /// address as Reply-To): the supporter's choice on the page by default.
+    public let replyToSigner: ReplyToSigner
+
+    /// `page.reply_to_signer`.
+    public enum ReplyToSigner: String, Sendable {
+        /// A checkbox, unticked by default: the supporter's address is Reply-To only when ticked.
+        case ask
+        /// Every letter's Reply-To is the supporter (the page says so).
+        case always
+        /// No letter carries the supporter's address; replies go to the campaign.
+        case never
+    }
+
+    /// The form field a letter page's reply choice is kept in, with the signature.
+    public static let replyChoiceField = "reply_to"
 
     /// The fields a form may ask for, and the ones always asked.
     public static let knownFields = ["name", "email", "organisation", "city", "country", "postcode", "phone"]
-    static let knownKeys: Set<String> = ["title", "appeal", "fields", "goal", "closes", "confirmation", "group_by", "embed_from", "confirm_days", "templates"]
+    static let knownKeys: Set<String> = ["title", "appeal", "fields", "goal", "closes", "confirmation", "group_by", "embed_from", "confirm_days", "templates",
+                                              "required", "reply_to_signer"]
 }

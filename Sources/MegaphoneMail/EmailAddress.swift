@@ -23,12 +23,12 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
             return
         }
         if text.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {
-            throw AddressError(text: text, reason: "contains a line break or NUL character, which could inject mail headers")
+            throw AddressError(text: text, reason: "contains a line break or NUL character, which could inject mail headers", kind: .lineBreak)
         }
         let trimmed = text.trimmingWhitespace
-        guard !trimmed.isEmpty else { throw AddressError(text: text, reason: "is empty") }
+        guard !trimmed.isEmpty else { throw AddressError(text: text, reason: "is empty", kind: .empty) }
         guard let at = trimmed.lastIndex(of: "@") else {
-            throw AddressError(text: text, reason: "has no '@'; an address looks like name@example.org")
+            throw AddressError(text: text, reason: "has no '@'; an address looks like name@example.org", kind: .missingAt)
         }
         let local = String(trimmed[..<at])
         let domainText = String(trimmed[trimmed.index(after: at)...])
@@ -36,7 +36,7 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
         self.localPart = local
         self.domain = try Self.checkDomain(domainText, whole: text)
         if description.utf8.count > 254 {
-            throw AddressError(text: text, reason: "is longer than 254 characters")
+            throw AddressError(text: text, reason: "is longer than 254 characters", kind: .tooLong)
         }
     }
 
@@ -94,10 +94,10 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func checkLocalPart(_ local: String, whole: String, allowUTF8: Bool) throws(AddressError) {
-        guard !local.isEmpty else { throw AddressError(text: whole, reason: "has nothing before the '@'") }
-        guard local.utf8.count <= 64 else { throw AddressError(text: whole, reason: "has more than 64 characters before the '@'") }
+        guard !local.isEmpty else { throw AddressError(text: whole, reason: "has nothing before the '@'", kind: .badLocalPart) }
+        guard local.utf8.count <= 64 else { throw AddressError(text: whole, reason: "has more than 64 characters before the '@'", kind: .tooLong) }
         if !local.unicodeScalars.allSatisfy(\.isASCII), !allowUTF8 {
-            throw AddressError(text: whole, reason: "has non-ASCII characters before the '@'; few servers accept that (set \"smtputf8\": true in the campaign if yours does)")
+            throw AddressError(text: whole, reason: "has non-ASCII characters before the '@'; few servers accept that (set \"smtputf8\": true in the campaign if yours does)", kind: .nonASCIILocalPart)
         }
         if local.hasPrefix("\""), local.hasSuffix("\""), local.count >= 2 {
             var escaped = false
@@ -120,26 +120,26 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func checkDomain(_ domain: String, whole: String) throws(AddressError) -> String {
-        guard !domain.isEmpty else { throw AddressError(text: whole, reason: "has nothing after the '@'") }
+        guard !domain.isEmpty else { throw AddressError(text: whole, reason: "has nothing after the '@'", kind: .badDomain) }
         if domain.hasPrefix("["), domain.hasSuffix("]") { return domain }
         guard let ascii = Punycode.toASCII(domain: domain) else {
-            throw AddressError(text: whole, reason: "has a domain that cannot be written in ASCII (punycode)")
+            throw AddressError(text: whole, reason: "has a domain that cannot be written in ASCII (punycode)", kind: .badDomain)
         }
         let labels = ascii.split(separator: ".", omittingEmptySubsequences: false)
         guard labels.count >= 2 else {
-            throw AddressError(text: whole, reason: "has a domain without a dot; write the full domain, as in example.org")
+            throw AddressError(text: whole, reason: "has a domain without a dot; write the full domain, as in example.org", kind: .domainWithoutDot)
         }
         for label in labels {
-            guard !label.isEmpty else { throw AddressError(text: whole, reason: "has a misplaced '.' in its domain") }
-            guard label.count <= 63 else { throw AddressError(text: whole, reason: "has a domain label longer than 63 characters") }
+            guard !label.isEmpty else { throw AddressError(text: whole, reason: "has a misplaced '.' in its domain", kind: .badDomain) }
+            guard label.count <= 63 else { throw AddressError(text: whole, reason: "has a domain label longer than 63 characters", kind: .badDomain) }
             guard label.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
-                throw AddressError(text: whole, reason: "has a character in its domain that domains cannot contain")
+                throw AddressError(text: whole, reason: "has a character in its domain that domains cannot contain", kind: .badDomain)
             }
             guard !label.hasPrefix("-"), !label.hasSuffix("-") else {
-                throw AddressError(text: whole, reason: "has a domain label that starts or ends with '-'")
+                throw AddressError(text: whole, reason: "has a domain label that starts or ends with '-'", kind: .badDomain)
             }
         }
-        guard ascii.utf8.count <= 253 else { throw AddressError(text: whole, reason: "has a domain longer than 253 characters") }
+        guard ascii.utf8.count <= 253 else { throw AddressError(text: whole, reason: "has a domain longer than 253 characters", kind: .badDomain) }
         return ascii
     }
 }
@@ -148,10 +148,20 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
 public struct AddressError: Error, Sendable, Equatable, CustomStringConvertible {
     public let text: String
     public let reason: String
+    /// What is wrong, for saying it in another language (a page's form).
+    public let kind: Kind
 
-    public init(text: String, reason: String) {
+    /// The kinds of mistake a person typing an address makes.
+    public enum Kind: String, Sendable {
+        case empty, missingAt = "missing_at", tooLong = "too_long", badLocalPart = "bad_local_part"
+        case nonASCIILocalPart = "non_ascii_local_part", domainWithoutDot = "domain_without_dot", badDomain = "bad_domain"
+        case lineBreak = "line_break"
+    }
+
+    public init(text: String, reason: String, kind: Kind = .badLocalPart) {
         self.text = text
         self.reason = reason
+        self.kind = kind
     }
 
     public var description: String { "the address '\(text)' \(reason)" }

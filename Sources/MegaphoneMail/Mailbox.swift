@@ -6,7 +6,7 @@ public struct Mailbox: Sendable, Hashable {
 
     public init(displayName: String = "", address: EmailAddress) throws(AddressError) {
         if displayName.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {
-            throw AddressError(text: displayName, reason: "is a display name with a line break or NUL character, which could inject mail headers")
+            throw AddressError(text: displayName, reason: "is a display name with a line break or NUL character, which could inject mail headers", kind: .lineBreak)
         }
         self.displayName = displayName.collapsingWhitespace
         self.address = address

@@ -9,6 +9,14 @@ extension SignatureStore {
         }
     }
 
+    /// How many letters confirmed letter-page signers wrote: one to each recipient they chose.
+    public func confirmedLetterCount(campaign: String) throws -> Int {
+        try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(json_array_length(targets)), 0) FROM signature WHERE campaign = ? AND state = 'confirmed'",
+                             arguments: [campaign]) ?? 0
+        }
+    }
+
     /// How many signatures are in each state.
     public func counts(campaign: String) throws -> [SignatureState: Int] {
         try pool.read { db in

@@ -8,23 +8,33 @@ extension SignatureStore {
     /// - Parameter mail: given what happened and the signature's id, the email to queue (or nil).
     public func sign(_ request: SignRequest,
                      mail: @escaping @Sendable (SignDisposition, Int64) -> OutgoingMail?) async throws -> SignDisposition {
+        try await committer.submit { db in try Self.sign(request, mail: { disposition, id, _ in mail(disposition, id) }, in: db) }
+    }
+
+    /// The same, with the fields kept for the address given to `mail`: for a second
+    /// signature from one address, the first one's (its name greets the signer, never
+    /// whatever the new form carried); for a new one, the request's.
+    public func sign(_ request: SignRequest,
+                     mailFor mail: @escaping @Sendable (SignDisposition, Int64, [String: String]) -> OutgoingMail?) async throws -> SignDisposition {
         try await committer.submit { db in try Self.sign(request, mail: mail, in: db) }
     }
 
     /// The same, in a transaction of its own (for tools and tests that are not async).
     public func signNow(_ request: SignRequest,
                         mail: @escaping @Sendable (SignDisposition, Int64) -> OutgoingMail?) throws -> SignDisposition {
-        try pool.write { db in try Self.sign(request, mail: mail, in: db) }
+        try pool.write { db in try Self.sign(request, mail: { disposition, id, _ in mail(disposition, id) }, in: db) }
     }
 
-    static func sign(_ request: SignRequest, mail: (SignDisposition, Int64) -> OutgoingMail?, in db: Database) throws -> SignDisposition {
+    static func sign(_ request: SignRequest, mail: (SignDisposition, Int64, [String: String]) -> OutgoingMail?, in db: Database) throws -> SignDisposition {
         let now = request.now.timeIntervalSince1970
-        let existing = try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, state, notices, verified_at FROM signature WHERE campaign = ? AND email_key = ?"),
+        let existing = try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, state, notices, verified_at, fields FROM signature WHERE campaign = ? AND email_key = ?"),
                                         arguments: [request.campaign, request.emailKey])
         let id: Int64
         let disposition: SignDisposition
+        var kept = request.fields
         if let existing {
             id = existing["id"]
+            kept = SignatureFields.decode(existing["fields"] as String?)
             let notices: Int = existing["notices"]
             let verified = (existing["verified_at"] as Double?) != nil
             guard notices < request.maxNotices else { return .quiet }
@@ -45,7 +55,7 @@ extension SignatureStore {
         }
         try db.cachedStatement(sql: "INSERT INTO token (hash, signature_id, purpose, expires_at) VALUES (?, ?, 'withdraw', NULL)")
             .execute(arguments: [request.withdrawToken.hash, id])
-        if let outgoing = mail(disposition, id) {
+        if let outgoing = mail(disposition, id, kept) {
             try enqueue(outgoing, campaign: request.campaign, signature: id, now: now, in: db)
         }
         return disposition

@@ -10,6 +10,9 @@ enum Filter: Sendable {
     /// One item of a list, chosen by a stable hash of the message's key (or the
     /// signer's, or the recipient's): `{{ openings | pick }}`, `{{ openings | pick: "signer" }}`.
     case pick(String)
+    /// The form of a word for a count, by the locale's CLDR plural rules:
+    /// `{{ days | plural: "# day|# days" }}`, `{{ days | plural: "# день|# дня|# дней" }}`.
+    case plural(PluralForms)
 
     /// Why a filter could not be made from what the template wrote.
     struct Problem: Error {
@@ -18,7 +21,7 @@ enum Filter: Sendable {
         let isArgumentProblem: Bool
     }
 
-    static let names = ["upper", "lower", "capitalize", "title", "trim", "default", "join", "date", "count", "pick"]
+    static let names = ["upper", "lower", "capitalize", "title", "trim", "default", "join", "date", "count", "pick", "plural"]
     /// What `pick` may be keyed on; the caller of `render` supplies the keys.
     static let pickScopes = ["message", "signer", "recipient"]
 
@@ -59,6 +62,14 @@ enum Filter: Sendable {
                 return .failure(Problem(message: "the filter 'pick' takes \(pickScopes.map { "\"\($0)\"" }.joined(separator: ", ")) (what the choice is keyed on), as in | pick: \"signer\"", isArgumentProblem: true))
             }
             return .success(.pick(scope))
+        case "plural":
+            guard case .string(let text)? = argument else {
+                return .failure(Problem(message: "the filter 'plural' takes the forms of the word, separated by '|', as in | plural: \"# signature|# signatures\" ('#' is the number)", isArgumentProblem: true))
+            }
+            switch PluralForms.parse(text) {
+            case .success(let forms): return .success(.plural(forms))
+            case .failure(let problem): return .failure(Problem(message: problem.message, isArgumentProblem: true))
+            }
         default:
             let suggestion = closest(to: name).map { " (did you mean '\($0)'?)" } ?? ""
             return .failure(Problem(
@@ -100,6 +111,7 @@ enum Filter: Sendable {
         case .join: "join"
         case .date: "date"
         case .pick: "pick"
+        case .plural: "plural"
         }
     }
 
@@ -158,6 +170,14 @@ enum Filter: Sendable {
                 return .failure(FilterFailure(message: "the filter 'pick: \"\(scope)\"' has no \(scope) to key its choice on here; \(scope == "signer" ? "a signer exists only in each-signer mode" : "use | pick")"))
             }
             return .success(items[Int(Self.stableHash(pickSeed) % UInt64(items.count))])
+        case .plural(let forms):
+            guard let number = PluralForms.wholeNumber(value) else {
+                return .failure(FilterFailure(message: "the filter 'plural' works on a whole number, but the value is \(value.kindName)\(value.scalarText.map { " '\($0)'" } ?? "")"))
+            }
+            switch forms.form(for: number, language: locale) {
+            case .success(let text): return .success(.string(text))
+            case .failure(let failure): return .failure(failure)
+            }
         case .defaultValue:
             return .success(value)
         }

@@ -29,6 +29,16 @@ final class CSRFTokens: @unchecked Sendable {
 
     /// Checks a submitted token and uses it up.
     func redeem(_ token: String?, purpose: String, now: Date = Date()) throws(Problem) {
+        try check(token, purpose: purpose, now: now, useUp: true)
+    }
+
+    /// Checks a submitted token without using it up: a form shown again to be fixed
+    /// keeps its token, so reloading that page (which posts again) shows the same answers.
+    func verify(_ token: String?, purpose: String, now: Date = Date()) throws(Problem) {
+        try check(token, purpose: purpose, now: now, useUp: false)
+    }
+
+    private func check(_ token: String?, purpose: String, now: Date, useUp: Bool) throws(Problem) {
         guard let token, !token.isEmpty else { throw .missing }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 3, let issued = Double(parts[1]), let given = CryptoText.bytes(fromHex: parts[2]),
@@ -44,7 +54,7 @@ final class CSRFTokens: @unchecked Sendable {
             lastPrune = now
         }
         guard used[parts[0]] == nil else { throw .reused }
-        used[parts[0]] = Date(timeIntervalSince1970: issued)
+        if useUp { used[parts[0]] = Date(timeIntervalSince1970: issued) }
     }
 
     private func signed(nonce: String, time: String, purpose: String) -> [UInt8] {

@@ -58,16 +58,59 @@ struct PageRenderer: Sendable {
         return template.replacingOccurrences(of: "%d", with: argument).replacingOccurrences(of: "%s", with: argument)
     }
 
+    /// An interface string with named places filled: `{fields}`, `{recipients}`.
+    func text(_ key: String, filling values: [String: String]) -> String {
+        var result = stringTable[key] ?? key
+        for (name, value) in values { result = result.replacingOccurrences(of: "{\(name)}", with: value) }
+        return result
+    }
+
+    /// The form of `key` for `count`, by the language's plural rules (CLDR): the string
+    /// is an object of forms (`{"one": "%d person has signed", "other": …}`); `%d` is
+    /// the count, grouped as the language groups digits.
+    func plural(_ key: String, _ count: Int) -> String {
+        let shown = number(count)
+        guard case .object(let forms)? = strings[key] else { return text(key, shown) }
+        let category = PluralRules.category(of: count, language: language)
+        let chosen = forms[category.rawValue] ?? forms["other"] ?? forms["many"]
+        guard case .string(let form)? = chosen else { return text(key, shown) }
+        return form.replacingOccurrences(of: "%d", with: shown)
+    }
+
+    /// A whole number with its digits grouped as the language writes them: 12,345 in
+    /// English, 12.345 in German, 12 345 in Russian, Kazakh and French.
+    func number(_ value: Int) -> String {
+        let separator: String = switch language {
+        case "en": ","
+        case "de": "."
+        default: "\u{00A0}"
+        }
+        let digits = Array(String(value.magnitude))
+        var out = value < 0 ? "-" : ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { out += separator }
+            out.append(digit)
+        }
+        return out
+    }
+
+    /// A list in the language's words: "name, organisation and city".
+    func list(_ items: [String]) -> String {
+        guard items.count > 1, let last = items.last else { return items.first ?? "" }
+        return items.dropLast().joined(separator: ", ") + " " + text("and") + " " + last
+    }
+
     /// Renders page `name` with `context` inside the layout: a complete HTML document.
     /// `footer` replaces the usual one (about signers' addresses) where it does not fit.
-    func page(_ name: String, title: String, context: Object, script: Bool = false, footer: String? = nil) -> String {
+    /// `error` puts "Error:" before the document's title (a form shown again to be fixed).
+    func page(_ name: String, title: String, context: Object, script: Bool = false, footer: String? = nil, error: Bool = false) -> String {
         let strings = footer.map { self.strings.merging(.object(["footer": .string($0)])) } ?? self.strings
         var inner = context
         inner["t"] = strings
         inner["lang"] = .string(language)
         inner["title"] = .string(title)
         let body = (try? templates[name]?.render(.object(inner))) ?? ""
-        var outer: Object = ["t": strings, "lang": .string(language), "title": .string(title), "body": .string(body)]
+        var outer: Object = ["t": strings, "lang": .string(language), "title": .string(title), "body": .string(body), "error": .bool(error)]
         if script { outer["script"] = .bool(true) }
         return (try? templates["layout"]?.render(.object(outer))) ?? body
     }

@@ -1,4 +1,5 @@
 import Foundation
+import MegaphoneCampaign
 import MegaphoneMail
 
 /// A supporter's form, checked as strictly as CSV data: no control characters or
@@ -12,13 +13,19 @@ struct SignatureForm: Sendable {
     var message = ""
     /// Field name → what to fix, in the page's language.
     var errors: [String: String] = [:]
+    /// On a letter page that asks: whether the recipients may reply to the supporter.
+    var allowsReply = false
+    /// The form's token, kept when the form is shown again to be fixed.
+    var csrf: String?
 
     static let maxLength = ["name": 100, "email": 254, "organisation": 150, "city": 100, "country": 100, "postcode": 16, "phone": 32]
     static let maxMessage = 2000
 
-    /// Reads and checks the form. `recipients` are the addresses a letter page offers
-    /// (lower-cased); nil on a petition page.
-    init(_ form: FormData, fieldNames: [String], recipients: Set<String>?, smtputf8: Bool, strings: PageRenderer) {
+    /// Reads and checks the form. `required` are the fields that must be filled in;
+    /// `recipients` are the addresses a letter page offers (lower-cased), nil on a
+    /// petition page; `asksReply`: the page asks whether the recipients may reply.
+    init(_ form: FormData, fieldNames: [String], required: [String] = ["name", "email"], recipients: Set<String>?,
+         asksReply: Bool = false, smtputf8: Bool, strings: PageRenderer) {
         for name in fieldNames {
             let raw = form[name] ?? ""
             let value = raw.trimmingCharacters(in: .whitespaces)
@@ -27,15 +34,24 @@ struct SignatureForm: Sendable {
             let limit = Self.maxLength[name] ?? 100
             if hasControl {
                 errors[name] = strings.text("err_control")
-            } else if value.isEmpty, name == "name" || name == "email" {
+            } else if value.isEmpty, required.contains(name) {
                 errors[name] = strings.text("err_required")
             } else if value.count > limit {
                 errors[name] = strings.text("err_too_long", String(limit))
             } else if name == "name", !Self.isName(value) {
                 errors[name] = strings.text("err_name_letters")
             } else if name == "email" {
-                do { _ = try EmailAddress(value, allowUTF8: smtputf8) } catch { errors[name] = strings.text("err_email", error.description) }
+                do { _ = try EmailAddress(value, allowUTF8: smtputf8) } catch {
+                    // In the page's language: never the library's English sentence.
+                    let key = "err_email_\(error.kind.rawValue)"
+                    let text = strings.text(key)
+                    errors[name] = text == key ? strings.text("err_email") : text
+                }
             }
+        }
+        if asksReply {
+            allowsReply = form[PageSettings.replyChoiceField] == "yes"
+            fields[PageSettings.replyChoiceField] = allowsReply ? "yes" : "no"
         }
         if let recipients {
             targets = form.all("target").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }

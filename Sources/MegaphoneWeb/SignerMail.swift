@@ -39,7 +39,11 @@ struct SignerMail: Sendable {
     }
 
     /// The email for what signing did, or nil when nothing is to be sent.
-    func mail(for disposition: SignDisposition, request: SignRequest) -> OutgoingMail? {
+    /// - Parameter kept: the fields the store holds for the address (for a second
+    ///   signature, the first one's): the greeting uses that name, never what a new
+    ///   form carried, so nobody can make the service greet an address with their text.
+    func mail(for disposition: SignDisposition, request: SignRequest, kept: [String: String]? = nil) -> OutgoingMail? {
+        let fields = kept ?? request.fields
         let manifest = campaign.campaign.manifest
         let (subject, body): (Template, Template)
         switch disposition {
@@ -48,7 +52,7 @@ struct SignerMail: Sendable {
         case .quiet: return nil
         }
         let context: Value = .object([
-            "name": .string(request.fields["name"] ?? ""),
+            "name": .string(fields["name"] ?? ""),
             "title": .string(campaign.page.title),
             "confirm_url": .string("\(baseURL)/confirm/\(request.confirmToken)"),
             "withdraw_url": .string("\(baseURL)/withdraw/\(request.withdrawToken)"),
@@ -56,9 +60,9 @@ struct SignerMail: Sendable {
             "sender": .string(manifest.sender.displayName),
             "campaign": .object(["name": .string(manifest.name)]),
         ])
-        guard let email = request.fields["email"],
+        guard let email = fields["email"] ?? request.fields["email"],
               let address = try? EmailAddress(email, allowUTF8: manifest.smtputf8),
-              let to = try? Mailbox(displayName: request.fields["name"] ?? "", address: address),
+              let to = try? Mailbox(displayName: fields["name"] ?? "", address: address),
               let subjectText = try? subject.render(context), let text = try? body.render(context) else { return nil }
         // The withdraw token is new for every email, so its hash names the email.
         let key = "signer-mail \(disposition == .alreadySigned ? "notice" : "confirmation") \(request.withdrawToken.hash.prefix(32))"

@@ -54,6 +54,7 @@ extension WebApp {
             let latest = try campaign.store.signatures(campaign: name, state: nil, limit: 25, newestFirst: true)
             list.append(.object([
                 "name": .string(name), "title": .string(campaign.page.title), "closed": .bool(campaign.isClosed()),
+                "open_text": .string(pages.text(campaign.isLetterPage ? "admin_open_letters" : "admin_open")),
                 "csrf": .string(csrf.issue("admin")),
                 "counts": .array(SignatureState.allCases.map { .object(["state": .string($0.rawValue), "n": .int(counts[$0] ?? 0)]) }),
                 "latest": .array(latest.map { signature in

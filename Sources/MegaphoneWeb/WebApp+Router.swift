@@ -36,6 +36,8 @@ extension WebApp {
 
         router.get("/:name") { [self] _, context in try campaignPage(context) }
         router.post("/:name/sign") { [self] request, context in try await sign(request, context) }
+        // The form's address, opened as a page (a bookmark, a reload after a redirect): the campaign page.
+        router.get("/:name/sign") { [self] _, context in try signAddress(context) }
         router.get("/:name/check-email") { [self] _, context in try checkEmail(context) }
         router.get("/:name/count.json") { [self] _, context in try count(context) }
         return router
@@ -50,117 +52,10 @@ extension WebApp {
 
     func campaign(_ context: WebRequestContext) throws -> WebCampaign {
         guard let name = context.parameters.get("name"), let campaign = campaigns[name] else {
-            throw PageFailure(.notFound, heading: defaultPages?.text("error_heading") ?? "Not found",
-                              "There is no campaign at this address. Check the link you were given.")
+            throw PageFailure(.notFound, heading: defaultPages?.text("not_found_heading") ?? "Not found",
+                              defaultPages?.text("not_found_campaign") ?? "There is no campaign at this address. Check the link you were given.")
         }
         return campaign
-    }
-
-    func campaignPage(_ context: WebRequestContext) throws -> Response {
-        let campaign = try campaign(context)
-        return Self.html(renderForm(campaign, form: nil))
-    }
-
-    /// The campaign's page: appeal, demands, count, and the form (with what was typed and what to fix).
-    func renderForm(_ campaign: WebCampaign, form: SignatureForm?) -> String {
-        let pages = campaign.pages
-        let count = (try? campaign.store.confirmedCount(campaign: campaign.name)) ?? 0
-        var context: Object = [
-            "campaign": .string(campaign.name),
-            "count": .string(Self.grouped(count)),
-            "appeal": .string(campaign.appealHTML),
-            "demands": .array(campaign.demands.map(Value.string)),
-            "has_demands": .bool(!campaign.demands.isEmpty),
-            "closed": .bool(campaign.isClosed()),
-            "csrf": .string(csrf.issue("sign:\(campaign.name)")),
-            "has_errors": .bool(!(form?.errors.isEmpty ?? true)),
-            "url": .string("\(settings.baseURL)/\(campaign.name)"),
-            "mailto": .string(Self.mailto(subject: campaign.page.title, body: "\(campaign.page.title)\n\n\(settings.baseURL)/\(campaign.name)")),
-        ]
-        if let goal = campaign.page.goal {
-            context["goal"] = .int(goal)
-            context["percent"] = .int(min(100, count * 100 / max(goal, 1)))
-        }
-        let types = ["email": ("email", "email"), "name": ("text", "name"), "organisation": ("text", "organization"),
-                     "city": ("text", "address-level2"), "country": ("text", "country-name"), "postcode": ("text", "postal-code"), "phone": ("text", "tel")]
-        context["fields"] = .array(campaign.page.fields.map { name in
-            var field: Object = [
-                "name": .string(name), "label": .string(pages.text("field_\(name)")),
-                "type": .string(types[name]?.0 ?? "text"), "autocomplete": .string(types[name]?.1 ?? "on"),
-                "value": .string(form?.fields[name] ?? ""), "max": .int(SignatureForm.maxLength[name] ?? 100),
-                "required": .bool(name == "name" || name == "email"),
-            ]
-            if name == "name" { field["hint"] = .string(pages.text(campaign.isLetterPage ? "hint_name_letter" : "hint_name")) }
-            if let error = form?.errors[name] { field["error"] = .string(error) }
-            return .object(field)
-        })
-        if campaign.isLetterPage {
-            let chosen = Set(form?.targets ?? [])
-            var groups: [(String, [Value])] = []
-            for target in campaign.targets {
-                let item: Value = .object(["email": .string(target.email), "name": .string(target.name), "checked": .bool(chosen.contains(target.email))])
-                if let index = groups.firstIndex(where: { $0.0 == target.group }) { groups[index].1.append(item) } else { groups.append((target.group, [item])) }
-            }
-            var letter: Object = ["groups": .array(groups.map { .object(["label": .string($0.0), "targets": .array($0.1)]) }),
-                                  "message": .string(form?.message ?? "")]
-            if let error = form?.errors["target"] { letter["target_error"] = .string(error) }
-            if let error = form?.errors["message"] { letter["message_error"] = .string(error) }
-            context["letter"] = .object(letter)
-        }
-        return pages.page("campaign", title: campaign.page.title, context: context, script: true)
-    }
-
-    func sign(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        let campaign = try campaign(context)
-        let pages = campaign.pages
-        let form = try await Self.form(request, context, pages: pages)
-        if campaign.isClosed() {
-            throw PageFailure(.forbidden, heading: pages.text("closed_heading"), pages.text("closed"))
-        }
-        try redeem(form["csrf"], purpose: "sign:\(campaign.name)", pages: pages)
-        let checkEmail = Response(status: .seeOther, headers: [.location: "/\(campaign.name)/check-email"])
-        // A filled honeypot is a bot: it sees success, and nothing is stored.
-        if !(form["website"] ?? "").isEmpty { return checkEmail }
-        var checked = SignatureForm(form, fieldNames: campaign.page.fields,
-                                    recipients: campaign.isLetterPage ? campaign.targetEmails : nil,
-                                    smtputf8: campaign.campaign.manifest.smtputf8, strings: pages)
-        guard checked.isValid else {
-            return Self.html(renderForm(campaign, form: checked), status: .unprocessableContent)
-        }
-        if campaign.isLetterPage { checked.fields["message"] = checked.message }
-        let now = Date()
-        let signRequest = SignRequest(campaign: campaign.name, fields: checked.fields, targets: checked.targets,
-                                      quarantine: !limiter.allow(campaign: campaign.name, address: context.clientIP, now: now),
-                                      expires: now.addingTimeInterval(Double(campaign.page.confirmDays) * 86_400), now: now,
-                                      maxNotices: settings.maxNotices)
-        guard let mail = mails[campaign.name] else { return checkEmail }
-        // The confirmation (by far the most common email) is composed here, in parallel
-        // with other requests, not inside the store's one serial writer.
-        let confirmation = mail.mail(for: .new, request: signRequest)
-        _ = try await campaign.store.sign(signRequest) { disposition, _ in
-            switch disposition {
-            case .new, .pendingAgain: confirmation
-            case .alreadySigned, .quiet: mail.mail(for: disposition, request: signRequest)
-            }
-        }
-        poke(campaign.name)
-        return checkEmail
-    }
-
-    func checkEmail(_ context: WebRequestContext) throws -> Response {
-        let campaign = try campaign(context)
-        let pages = campaign.pages
-        return Self.html(pages.message(title: campaign.page.title, heading: pages.text("check_heading"),
-                                       paragraphs: [pages.text("check_text"), pages.text("check_text2")], back: "/\(campaign.name)"))
-    }
-
-    func count(_ context: WebRequestContext) throws -> Response {
-        let campaign = try campaign(context)
-        let count = try campaign.store.confirmedCount(campaign: campaign.name)
-        let goal = campaign.page.goal.map(String.init) ?? "null"
-        var headers: HTTPFields = [.contentType: "application/json"]
-        headers[.cacheControl] = "no-cache"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "{\"confirmed\": \(count), \"goal\": \(goal)}\n")))
     }
 
     // MARK: Confirming and withdrawing
@@ -191,7 +86,7 @@ extension WebApp {
         let (token, campaign, signature, expires) = try token(context, purpose: "confirm")
         let pages = campaign.pages
         if signature.verifiedAt != nil { return Self.html(thanks(campaign)) }
-        if campaign.isClosed() { throw PageFailure(.forbidden, heading: pages.text("closed_heading"), pages.text("closed")) }
+        if campaign.isClosed() { throw PageFailure(.forbidden, heading: pages.text("closed_heading"), campaign.text("closed")) }
         if let expires, expires < Date() {
             throw PageFailure(.gone, heading: pages.text("expired_heading"), pages.text("expired_text"), back: "/\(campaign.name)")
         }
@@ -199,25 +94,31 @@ extension WebApp {
         if campaign.isLetterPage {
             for outcome in campaign.campaign.letters(from: signature.fields, targets: signature.targets) {
                 guard case .composed(let letter) = outcome else { continue }
-                letters.append(.object(["to": .string(letter.message.to.map { $0.displayName.isEmpty ? $0.address.description : "\($0.displayName) <\($0.address)>" }.joined(separator: ", ")),
-                                        "subject": .string(letter.message.subject), "text": .string(letter.message.text)]))
+                func shown(_ list: [Mailbox]) -> String {
+                    list.map { $0.displayName.isEmpty ? $0.address.description : "\($0.displayName) <\($0.address)>" }.joined(separator: ", ")
+                }
+                var item: Object = ["to": .string(shown(letter.message.to)), "from": .string(shown([letter.message.from])),
+                                    "subject": .string(letter.message.subject),
+                                    "paragraphs": .array(LetterPreview.paragraphs(letter.message.text).map { .array($0.map(Value.string)) })]
+                if !letter.message.replyTo.isEmpty { item["reply_to"] = .string(shown(letter.message.replyTo)) }
+                letters.append(.object(item))
             }
         }
         let context: Object = [
-            "heading": .string(pages.text("confirm_heading")),
-            "intro": .string(pages.text(campaign.isLetterPage ? "confirm_letter_intro" : "confirm_intro")),
+            "heading": .string(campaign.text("confirm_heading")),
+            "intro": .string(campaign.text("confirm_intro")),
             "letters": .array(letters), "has_letters": .bool(!letters.isEmpty),
             "action": .string("/confirm/\(token)"),
             "csrf": .string(csrf.issue("confirm")),
-            "button": .string(pages.text(campaign.isLetterPage ? "confirm_letter_button" : "confirm_button")),
+            "button": .string(campaign.text("confirm_button")),
         ]
-        return Self.html(pages.page("confirm", title: campaign.page.title, context: context), privateToken: true)
+        return Self.html(pages.page("confirm", title: campaign.page.title, context: context, footer: campaign.footerText), privateToken: true)
     }
 
     func thanks(_ campaign: WebCampaign) -> String {
         let pages = campaign.pages
         return pages.message(title: campaign.page.title, heading: pages.text("thanks_heading"),
-                             paragraphs: [pages.text(campaign.isLetterPage ? "thanks_letter_text" : "thanks_text")], back: "/\(campaign.name)")
+                             paragraphs: [campaign.text("thanks_text")], back: "/\(campaign.name)", footer: campaign.footerText)
     }
 
     func confirm(_ request: Request, _ context: WebRequestContext) async throws -> Response {
@@ -225,7 +126,7 @@ extension WebApp {
         let pages = campaign.pages
         let form = try await Self.form(request, context, pages: pages)
         try redeem(form["csrf"], purpose: "confirm", pages: pages)
-        if campaign.isClosed() { throw PageFailure(.forbidden, heading: pages.text("closed_heading"), pages.text("closed")) }
+        if campaign.isClosed() { throw PageFailure(.forbidden, heading: pages.text("closed_heading"), campaign.text("closed")) }
         switch try await campaign.store.confirm(token) {
         case .confirmed, .alreadyConfirmed:
             poke(campaign.name)
@@ -241,12 +142,12 @@ extension WebApp {
         let (token, campaign, signature, _) = try token(context, purpose: "withdraw")
         let pages = campaign.pages
         if signature.state == .withdrawn {
-            return Self.html(pages.message(title: campaign.page.title, heading: pages.text("withdrawn_heading"), paragraphs: [pages.text("withdrawn_text")]))
+            return Self.html(pages.message(title: campaign.page.title, heading: campaign.text("withdrawn_heading"), paragraphs: [campaign.text("withdrawn_text")]))
         }
         let context: Object = [
-            "heading": .string(pages.text("withdraw_heading")), "intro": .string(pages.text("withdraw_intro")),
+            "heading": .string(campaign.text("withdraw_heading")), "intro": .string(campaign.text("withdraw_intro")),
             "letters": .array([]), "has_letters": .bool(false), "action": .string("/withdraw/\(token)"),
-            "csrf": .string(csrf.issue("withdraw")), "button": .string(pages.text("withdraw_button")),
+            "csrf": .string(csrf.issue("withdraw")), "button": .string(campaign.text("withdraw_button")),
         ]
         return Self.html(pages.page("confirm", title: campaign.page.title, context: context), privateToken: true)
     }
@@ -257,15 +158,16 @@ extension WebApp {
         let form = try await Self.form(request, context, pages: pages)
         try redeem(form["csrf"], purpose: "withdraw", pages: pages)
         _ = try await campaign.store.withdraw(token)
-        return Self.html(pages.message(title: campaign.page.title, heading: pages.text("withdrawn_heading"), paragraphs: [pages.text("withdrawn_text")]),
+        return Self.html(pages.message(title: campaign.page.title, heading: campaign.text("withdrawn_heading"), paragraphs: [campaign.text("withdrawn_text")]),
                          privateToken: true)
     }
 
     // MARK: Helpers
 
-    func redeem(_ token: String?, purpose: String, pages: PageRenderer) throws {
+    /// Uses up a form's token; `keep` only checks it (a form shown again to be fixed).
+    func redeem(_ token: String?, purpose: String, pages: PageRenderer, keep: Bool = false) throws {
         do {
-            try csrf.redeem(token, purpose: purpose)
+            if keep { try csrf.verify(token, purpose: purpose) } else { try csrf.redeem(token, purpose: purpose) }
         } catch {
             let key = switch error {
             case .missing: "csrf_missing"
@@ -281,21 +183,18 @@ extension WebApp {
     static func form(_ request: Request, _ context: WebRequestContext, pages: PageRenderer) async throws -> FormData {
         let type = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard type == "application/x-www-form-urlencoded" else {
-            throw PageFailure(.unsupportedMediaType, heading: pages.text("error_heading"),
-                              "This address takes a form sent by the page (application/x-www-form-urlencoded); reload the page and use its form.")
+            throw PageFailure(.unsupportedMediaType, heading: pages.text("error_heading"), pages.text("err_form_type"))
         }
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: WebSettings.maxBody)
         } catch {
-            throw PageFailure(.contentTooLarge, heading: pages.text("error_heading"),
-                              "The form is larger than 16 KB; shorten what you typed and send it again.")
+            throw PageFailure(.contentTooLarge, heading: pages.text("error_heading"), pages.text("err_form_large"))
         }
         do {
             return try FormData(Array(buffer.readableBytesView))
         } catch {
-            throw PageFailure(.badRequest, heading: pages.text("error_heading"),
-                              "The form could not be read (it is not valid UTF-8 text); reload the page and send it again.")
+            throw PageFailure(.badRequest, heading: pages.text("error_heading"), pages.text("err_form_unreadable"))
         }
     }
 
@@ -316,16 +215,6 @@ extension WebApp {
         var headers: HTTPFields = [.contentType: type]
         headers[.cacheControl] = "public, max-age=3600"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-
-    static func grouped(_ number: Int) -> String {
-        let digits = Array(String(number))
-        var out = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(digit)
-        }
-        return out
     }
 
     static func mailto(subject: String, body: String) -> String {

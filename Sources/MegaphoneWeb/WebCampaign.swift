@@ -20,6 +20,10 @@ final class WebCampaign: Sendable {
     /// The targets' addresses, for checking a form's choices.
     let targetEmails: Set<String>
     let isLetterPage: Bool
+    /// The recipients' names, in file order (what a petition page says it goes to).
+    let recipientNames: [String]
+    /// What a signature gives the recipients, read from the campaign's templates.
+    let disclosure: Disclosure
 
     struct Target: Sendable {
         let email: String
@@ -58,9 +62,15 @@ final class WebCampaign: Sendable {
             demands = []
         }
         isLetterPage = campaign.manifest.mode == .eachSigner
+        let rows = try campaign.recipientRows()
+        recipientNames = rows.compactMap { row in
+            let name = (row["name"] ?? "").trimmingCharacters(in: .whitespaces)
+            return name.isEmpty ? row["email"] : name
+        }
+        disclosure = campaign.disclosure
         if isLetterPage {
             let group = page.groupBy
-            targets = try campaign.recipientRows().compactMap { row in
+            targets = rows.compactMap { row in
                 guard let email = row["email"]?.trimmingCharacters(in: .whitespaces), !email.isEmpty else { return nil }
                 return Target(email: email.lowercased(), name: row["name"] ?? email, group: group.flatMap { row[$0] } ?? "")
             }
@@ -68,6 +78,43 @@ final class WebCampaign: Sendable {
             targets = []
         }
         targetEmails = Set(targets.map(\.email))
+    }
+
+    /// The form's note on what leaves the site, from the campaign's own templates:
+    /// which fields the petition lists or the letter carries, and to whom.
+    var privacyText: String {
+        let fields = pages.list(disclosure.fields.map { pages.text("fieldname_\($0)") })
+        let sender = campaign.manifest.sender.displayName.isEmpty ? campaign.manifest.sender.address.description : campaign.manifest.sender.displayName
+        guard isLetterPage else {
+            let recipients = recipientNames.count <= 5 ? pages.list(recipientNames) : pages.plural("recipients_count", recipientNames.count)
+            return pages.text(disclosure.fields.isEmpty ? "privacy_count_only" : "privacy", filling: ["fields": fields, "recipients": recipients])
+        }
+        let reply = disclosure.addressAlwaysSent ? "privacy_reply_always" : disclosure.addressOnRequest ? "privacy_reply_ask" : "privacy_reply_never"
+        return pages.text("privacy_letter", filling: ["fields": fields]) + " " + pages.text(reply, filling: ["campaign": sender])
+    }
+
+    /// The pages' footer: what the supporter's email address is used for, truthfully for this campaign.
+    var footerText: String {
+        guard isLetterPage else { return pages.text(disclosure.addressAlwaysSent ? "footer_address_listed" : "footer") }
+        return pages.text(disclosure.addressAlwaysSent ? "footer_letter_always" : disclosure.addressOnRequest ? "footer_letter_ask" : "footer_letter_never")
+    }
+
+    /// The reply checkbox's hint (letter pages that ask).
+    var replyHint: String {
+        let sender = campaign.manifest.sender.displayName.isEmpty ? campaign.manifest.sender.address.description : campaign.manifest.sender.displayName
+        return pages.text("reply_hint", filling: ["campaign": sender])
+    }
+
+    /// A supporter-facing string, in its letter-page wording where it has one
+    /// (`confirm_heading` → `confirm_letter_heading`).
+    func text(_ key: String) -> String {
+        guard isLetterPage else { return pages.text(key) }
+        let letterKey = key.replacingOccurrences(of: "_heading", with: "_letter_heading")
+            .replacingOccurrences(of: "_text", with: "_letter_text").replacingOccurrences(of: "_intro", with: "_letter_intro")
+            .replacingOccurrences(of: "_button", with: "_letter_button")
+        let letterKeyPlain = key + "_letter"
+        for candidate in [letterKey, letterKeyPlain] where candidate != key && pages.text(candidate) != candidate { return pages.text(candidate) }
+        return pages.text(key)
     }
 
     /// Whether signing and confirming are refused now: the organiser's choice, else `closes`.

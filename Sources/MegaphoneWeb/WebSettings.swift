@@ -10,8 +10,9 @@ public struct WebSettings: Sendable {
     public var perIP = PerIPLimit("120/min")!
     /// The organiser's token; nil turns /admin off.
     public var adminToken: String?
-    /// "You have already signed" emails one address may receive.
-    public var maxNotices = 3
+    /// Emails one address may receive from signing, all told: the first confirmation,
+    /// then new confirmation links or "you have already signed" notices.
+    public var maxEmails = 3
 
     /// The largest form body accepted.
     public static let maxBody = 16 * 1024

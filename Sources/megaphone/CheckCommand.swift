@@ -15,6 +15,9 @@ struct CheckCommand: MegaphoneCommand {
     @Argument(help: "The campaign file (JSON).")
     var campaign: String
 
+    @Flag(name: .customLong("allow-empty"), help: "Do not count it an error when nobody has signed (a joint letter signed by nobody, or no letter at all).")
+    var allowEmpty = false
+
     @Flag(name: .customLong("similarity"), help: "Also compare each recipient's letters: warn where one gets many near-identical letters.")
     var similarity = false
 
@@ -29,7 +32,7 @@ struct CheckCommand: MegaphoneCommand {
             limit = value
         }
         if similarity, limit == nil { limit = 6 }
-        let report = CampaignChecker.check(campaign, similarityThreshold: limit)
+        let report = CampaignChecker.check(campaign, similarityThreshold: limit, allowEmpty: allowEmpty)
         var output = report.diagnostics.map { $0.description + "\n" }.joined()
         if report.errorCount == 0, report.messageCount > 0 {
             let spool = Spool.path(forLog: SendCommand.defaultLog(for: campaign, redirect: false))

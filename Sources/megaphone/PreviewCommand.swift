@@ -18,6 +18,9 @@ struct PreviewCommand: MegaphoneCommand {
     @Option(name: .customLong("to"), help: ArgumentHelp("The first message to this recipient instead.", valueName: "address"))
     var to: String?
 
+    @Flag(name: .customLong("allow-empty"), help: "Go on when nobody has signed (a joint letter signed by nobody).")
+    var allowEmpty = false
+
     func execute(console: Console) throws -> Status {
         let path = campaign
         if number != nil, to != nil {
@@ -36,7 +39,7 @@ struct PreviewCommand: MegaphoneCommand {
                 throw UsageError(message: "--to: \(error)")
             }
         }
-        let campaign = try CampaignCommands.open(path, console: console)
+        let campaign = try CampaignCommands.open(path, console: console, requireSigners: !allowEmpty)
         let stream = try campaign.messages()
         while let outcome = stream.next() {
             switch outcome {
@@ -64,9 +67,12 @@ struct PreviewCommand: MegaphoneCommand {
 /// Helpers shared by the campaign commands.
 enum CampaignCommands {
     /// Opens a campaign, printing its warnings; errors are thrown.
-    static func open(_ path: String, console: Console) throws -> Campaign {
+    /// - Parameter requireSigners: a joint letter nobody signed, or an each-signer
+    ///   campaign with no signer, is an error (commands that compose letters; not `serve`).
+    static func open(_ path: String, console: Console, requireSigners: Bool = false) throws -> Campaign {
         let (campaign, problems) = Campaign.open(path)
         guard let campaign else { throw CampaignFailure(diagnostics: problems) }
+        if requireSigners, let empty = campaign.emptySignersProblem { throw CampaignFailure(diagnostics: [empty]) }
         for warning in problems where warning.severity == .warning { console.err("\(warning)\n") }
         return campaign
     }

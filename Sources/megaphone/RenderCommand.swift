@@ -19,6 +19,9 @@ struct RenderCommand: MegaphoneCommand {
     @Argument(help: "The campaign file (JSON).")
     var campaign: String
 
+    @Flag(name: .customLong("allow-empty"), help: "Go on when nobody has signed: a joint letter signed by nobody, or no letter at all.")
+    var allowEmpty = false
+
     @Option(name: .customLong("out"), help: ArgumentHelp("Write 00001-<recipient>.eml files into this folder.", valueName: "dir"))
     var out: String?
 
@@ -48,7 +51,7 @@ struct RenderCommand: MegaphoneCommand {
             guard let value = Int(text), value >= 1 else { throw UsageError(message: "--limit takes a whole number from 1, not '\(text)'") }
             limit = value
         }
-        let campaign = try CampaignCommands.open(path, console: console)
+        let campaign = try CampaignCommands.open(path, console: console, requireSigners: !allowEmpty)
         let stream = try campaign.messages(limit: limit)
         let output: Output
         do {

@@ -23,6 +23,9 @@ struct SendCommand: MegaphoneCommand {
     @Argument(help: "The campaign file (JSON).")
     var campaign: String
 
+    @Flag(name: .customLong("allow-empty"), help: "Go on when nobody has signed: a joint letter signed by nobody, or no letter at all.")
+    var allowEmpty = false
+
     @OptionGroup var connection: ConnectionOptions
 
     @Option(name: .customLong("redirect-to"), help: ArgumentHelp("Send every message to this one address instead (a test run).", valueName: "address"))
@@ -75,7 +78,7 @@ struct SendCommand: MegaphoneCommand {
         let path = self.campaign
         var options = try connection.makeOptions(campaignPath: path, redirectTo: redirectTo, retry: retry)
         try configure(&options)
-        let campaign = try CampaignCommands.open(path, console: console)
+        let campaign = try CampaignCommands.open(path, console: console, requireSigners: !allowEmpty)
         let display = ProgressDisplay(console: console, quiet: quiet)
         switch options.target {
         case .outbox(let outbox): console.err("No --smtp server given: messages go to the outbox Maildir \(outbox) (nothing leaves this machine).\n")

@@ -25,7 +25,7 @@ import Testing
         let result = try CLI.run(["check", "c.json"], in: folder.url)
         #expect(result.status == 65)
         #expect(result.stdout == """
-        t.txt:3:26: error: unknown filter 'uper' (did you mean 'upper'?); the filters are upper, lower, capitalize, title, trim, default, join, date, count, pick
+        t.txt:3:26: error: unknown filter 'uper' (did you mean 'upper'?); the filters are upper, lower, capitalize, title, trim, default, join, date, count, pick, plural
         Dear {{ recipient.name | uper }},
                                  ^
         0 messages, 1 error, 0 warnings

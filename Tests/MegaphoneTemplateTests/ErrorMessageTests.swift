@@ -69,7 +69,7 @@ import Testing
     @Test func unknownFilterSuggestsTheNearestName() {
         let error = compileError("{{ name | uper }}")
         #expect(error?.diagnostics.first?.message
-            == "unknown filter 'uper' (did you mean 'upper'?); the filters are upper, lower, capitalize, title, trim, default, join, date, count, pick")
+            == "unknown filter 'uper' (did you mean 'upper'?); the filters are upper, lower, capitalize, title, trim, default, join, date, count, pick, plural")
         #expect(error?.diagnostics.first?.location == SourceLocation(line: 1, column: 11))
     }
 

@@ -1,0 +1,45 @@
+import MegaphoneTemplate
+
+/// What of a supporter's form leaves the site, read from the campaign itself so that
+/// a page can say it truthfully: the fields the letter prints, and to whom it goes.
+public struct Disclosure: Sendable, Equatable {
+    /// The page's fields that the delivered letter or petition carries, in the page's
+    /// order (`message` last, for a letter page's own paragraph).
+    public let fields: [String]
+    /// Whether every letter carries the supporter's email address whatever they choose
+    /// (`"from": "signer"`, `reply_to_signer: "always"`, or a template that prints it).
+    public let addressAlwaysSent: Bool
+    /// Whether the supporter chooses if their address goes with the letter (`reply_to_signer: "ask"`).
+    public let addressOnRequest: Bool
+}
+
+extension Campaign {
+    /// What a signature on this campaign's page gives to its recipients.
+    public var disclosure: Disclosure {
+        let page = manifest.page
+        let fields = (page?.fields ?? ["name"]) + (manifest.mode == .eachSigner ? ["message"] : [])
+        var printed: Set<String> = []
+        var templates: [Template] = []
+        for letter in letters.values { templates += letter.headers.map(\.template) + [letter.body] }
+        templates += htmls.values
+        for template in templates {
+            for use in template.tagUses {
+                switch manifest.mode {
+                case .eachSigner:
+                    if use.name.hasPrefix("signer.") { printed.insert(String(use.name.dropFirst("signer.".count))) }
+                case .joint:
+                    if use.sections.contains("signers") { printed.insert(use.name) }
+                    if use.name.hasPrefix("signers.") { printed.insert(String(use.name.dropFirst("signers.".count))) }
+                case .eachRecipient:
+                    break
+                }
+            }
+        }
+        // A letter page's letters are from "NAME via CAMPAIGN": the name always goes.
+        if manifest.mode == .eachSigner { printed.insert("name") }
+        let always = manifest.mode == .eachSigner
+            && (manifest.from == .signer || page?.replyToSigner == .always || printed.contains("email"))
+        let onRequest = manifest.mode == .eachSigner && !always && page?.replyToSigner == .ask
+        return Disclosure(fields: fields.filter { $0 != "email" && printed.contains($0) }, addressAlwaysSent: always, addressOnRequest: onRequest)
+    }
+}
