@@ -20,18 +20,23 @@ all: build
 build: deps
 	$(SWIFT) build
 
-# Check the sample embassy campaign, send it into the local outbox (nothing leaves
-# this machine: no --smtp), and show the send log's summary.
+# Check the sample embassy campaign, send it into an outbox of the demo's own (nothing
+# leaves this machine: no --smtp), and show the send log's summary. Each run starts
+# afresh: it removes only what the demo itself wrote (never campaigns/outbox, where
+# `make serve` leaves signer mail).
+DEMO_OUTBOX := campaigns/demo-outbox
 demo: build
 	$(BIN) check campaigns/embassy-protest-csv.json
-	rm -rf campaigns/outbox campaigns/embassy-protest-csv.sendlog.jsonl
-	$(BIN) send campaigns/embassy-protest-csv.json
+	rm -rf $(DEMO_OUTBOX) campaigns/embassy-protest-csv.sendlog.jsonl
+	$(BIN) send campaigns/embassy-protest-csv.json --outbox $(DEMO_OUTBOX)
 	$(BIN) log campaigns/embassy-protest-csv.json
-	@echo "The letters are in campaigns/outbox/new (a Maildir: open it with any mail client, e.g. mutt -f campaigns/outbox)."
+	@echo "The letters are in $(DEMO_OUTBOX)/new (a Maildir: open it with any mail client, e.g. mutt -f $(DEMO_OUTBOX))."
 
 # The sample petition and letter pages on 127.0.0.1:8080, and the unsubscribe links
 # of the supporters' update; signer mail goes to the outbox Maildir campaigns/outbox
-# (nothing leaves this machine). Ctrl-C stops it.
+# (nothing leaves this machine). It prints every address, /admin included; the
+# organiser's page needs a token: MEGAPHONE_ADMIN_TOKEN=$$(openssl rand -hex 24) make serve.
+# Ctrl-C stops it.
 serve: build
 	$(BIN) serve campaigns/petition.json campaigns/embassy-protest.json campaigns/supporters-update.json --listen 127.0.0.1:8080
 

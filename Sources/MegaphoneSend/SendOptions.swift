@@ -29,6 +29,8 @@ public struct SendOptions: Sendable {
     public var resendUncertain = false
     /// Resume although the rendered messages differ from those in the log.
     public var allowChanged = false
+    /// Send even when nobody has signed (a joint letter signed by nobody, or no letter at all).
+    public var allowEmpty = false
     /// The spool beside the log: the checked messages' bytes, which the sending pass sends.
     public var spoolPath: String { Spool.path(forLog: logPath) }
     /// Keep the spool when the run ends with nothing left to send.

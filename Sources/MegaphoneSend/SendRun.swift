@@ -81,6 +81,9 @@ public final class SendRun: @unchecked Sendable {
         let started = Date()
         let (log, history) = try openLog()
         for warning in history.warnings { events(.message(warning)) }
+        if !options.allowEmpty, let empty = campaign.emptySignersProblem {
+            throw .campaign([empty.description], missingFile: false)
+        }
 
         // Pass 1: every message renders, the campaign matches what the log recorded, and
         // the messages to send are written to the spool exactly as checked.

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import MegaphoneCampaign
 import MegaphoneSignatures
+import MegaphoneTemplate
 import MegaphoneValue
 import NIOCore
 
@@ -28,6 +29,15 @@ extension WebApp {
         return (pages.plural("written_so_far", count), pages.plural("letters_count", letters))
     }
 
+    /// The label's forms by plural category, as the strings file gives them.
+    private func countForms(_ campaign: WebCampaign) -> [(String, String)] {
+        let key = campaign.isLetterPage ? "written_so_far" : "signed_so_far"
+        guard case .object(let forms)? = campaign.pages.strings[key] else { return [] }
+        return PluralRules.Category.allCases.compactMap { category in
+            if case .string(let text)? = forms[category.rawValue] { (category.rawValue, text) } else { nil }
+        }
+    }
+
     /// The campaign's page: appeal, demands, count, and the form (with what was typed and what to fix).
     func renderForm(_ campaign: WebCampaign, form: SignatureForm?) -> String {
         let pages = campaign.pages
@@ -49,6 +59,11 @@ extension WebApp {
             "mailto": .string(Self.mailto(subject: campaign.page.title, body: "\(campaign.page.title)\n\n\(settings.baseURL)/\(campaign.name)")),
         ]
         if let letters { context["letters_label"] = .string(letters) }
+        // The count's words in every form the language has, for the script that
+        // refreshes the count (it picks one with the browser's Intl.PluralRules).
+        context["count_forms"] = .array(countForms(campaign).map { category, text in
+            .object(["category": .string(category), "text": .string(text)])
+        })
         if let goal = campaign.page.goal {
             context["goal"] = .string(pages.number(goal))
             context["goal_value"] = .int(goal)
@@ -180,30 +195,9 @@ extension WebApp {
     func count(_ context: WebRequestContext) throws -> Response {
         let campaign = try campaign(context)
         let count = try campaign.store.confirmedCount(campaign: campaign.name)
-        let (label, letters) = countText(campaign, count: count)
         let goal = campaign.page.goal.map(String.init) ?? "null"
-        var body = "{\"confirmed\": \(count), \"goal\": \(goal), \"text\": \(Self.jsonString(campaign.pages.number(count)))"
-        body += ", \"label\": \(Self.jsonString(label))"
-        if let letters { body += ", \"letters\": \(Self.jsonString(letters))" }
-        body += "}\n"
         var headers: HTTPFields = [.contentType: "application/json"]
         headers[.cacheControl] = "no-cache"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
-    }
-
-    /// A JSON string literal.
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20 || scalar == "<" || scalar == ">" || scalar == "&":
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "{\"confirmed\": \(count), \"goal\": \(goal)}\n")))
     }
 }

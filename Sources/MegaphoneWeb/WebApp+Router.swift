@@ -99,7 +99,7 @@ extension WebApp {
                 }
                 var item: Object = ["to": .string(shown(letter.message.to)), "from": .string(shown([letter.message.from])),
                                     "subject": .string(letter.message.subject),
-                                    "paragraphs": .array(LetterPreview.paragraphs(letter.message.text).map { .array($0.map(Value.string)) })]
+                                    "paragraphs": .array(LetterPreview.paragraphs(letter.message.text).map { .string($0.joined(separator: "\n")) })]
                 if !letter.message.replyTo.isEmpty { item["reply_to"] = .string(shown(letter.message.replyTo)) }
                 letters.append(.object(item))
             }

@@ -116,6 +116,11 @@ public final class WebApp: Sendable {
     /// The served campaigns' names, in the order given.
     public var campaignNames: [String] { order }
 
+    /// Campaigns served only for their one-click unsubscribe links (no page).
+    public var unsubscribeOnlyNames: [String] {
+        unsubscribing.map(\.manifest.name).filter { !order.contains($0) }
+    }
+
     /// Starts sending what the stores hold for signers (left over from an earlier run, too).
     public func startMailers() {
         for name in order { mailers[name]?.start() }

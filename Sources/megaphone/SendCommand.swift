@@ -78,7 +78,8 @@ struct SendCommand: MegaphoneCommand {
         let path = self.campaign
         var options = try connection.makeOptions(campaignPath: path, redirectTo: redirectTo, retry: retry)
         try configure(&options)
-        let campaign = try CampaignCommands.open(path, console: console, requireSigners: !allowEmpty)
+        // Whether anybody signed is checked by the run, once it holds the send log.
+        let campaign = try CampaignCommands.open(path, console: console)
         let display = ProgressDisplay(console: console, quiet: quiet)
         switch options.target {
         case .outbox(let outbox): console.err("No --smtp server given: messages go to the outbox Maildir \(outbox) (nothing leaves this machine).\n")
@@ -165,6 +166,7 @@ struct SendCommand: MegaphoneCommand {
         options.notAfter = try time("not-after", notAfter)
         options.resendUncertain = resendUncertain
         options.allowChanged = allowChanged
+        options.allowEmpty = allowEmpty
         options.keepSpool = keepSpool
         options.includeSuppressed = includeSuppressed
         if let log { options.logPath = log }

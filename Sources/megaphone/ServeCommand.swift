@@ -92,17 +92,26 @@ struct ServeCommand: AsyncMegaphoneCommand {
         if case .outbox(let outbox) = campaigns[0].1.target {
             console.err("No --smtp server given: signer mail goes to the outbox Maildir \(outbox) (nothing leaves this machine).\n")
         }
-        if settings.adminToken == nil { console.err("The organiser's page /admin is off: set MEGAPHONE_ADMIN_TOKEN or give --admin-token-file.\n") }
         let queued = app.queuedMailCount()
         if queued > 0 { console.err("\(queued) signer email\(queued == 1 ? "" : "s") left from an earlier run will be sent now.\n") }
 
         let names = app.campaignNames
+        let unsubscribeOnly = app.unsubscribeOnlyNames
         let shown = settings.baseURL
         let listenHost = host
+        let adminOn = settings.adminToken != nil
         do {
             try await app.run { boundPort in
                 console.out("Listening on http://\(listenHost):\(boundPort)\n")
                 for name in names { console.out("  \(name): \(shown)/\(name)\n") }
+                for name in unsubscribeOnly { console.out("  \(name): unsubscribe links \(shown)/u/…\n") }
+                if adminOn {
+                    console.out("  organiser: \(shown)/admin\n")
+                } else {
+                    console.out("  organiser: \(shown)/admin is off; to turn it on, start the server with a token in the environment,\n"
+                                + "    MEGAPHONE_ADMIN_TOKEN=$(openssl rand -hex 24) (with make: MEGAPHONE_ADMIN_TOKEN=… make serve), or --admin-token-file FILE\n")
+                }
+                console.out("  health check: \(shown)/healthz\n")
             }
         } catch let failure as WebStartError {
             console.err("megaphone: \(failure.message)\n")

@@ -163,6 +163,11 @@ try:
     driver.find_element(By.ID, "f-email").send_keys("jonas@example.com")
     driver.find_element(By.ID, "f-city").send_keys("Berlin")
     driver.find_element(By.ID, "f-message").send_keys("I stood with the strikers in Aktau.")
+    # "The recipients may reply to me directly": unticked by default; Jonas ticks it.
+    reply = driver.find_element(By.ID, "f-reply")
+    if reply.is_selected():
+        fail("the reply checkbox is ticked by default")
+    reply.click()
     submit(driver)
     confirmation = wait_for_mail("jonas@example.com", lambda m: True)[0]
     driver.get(link(confirmation, "confirm"))

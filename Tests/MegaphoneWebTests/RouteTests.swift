@@ -209,8 +209,10 @@ import Testing
             let (none, noTarget, _) = try await sign(client, "letters", [("name", "Jonas Weber"), ("email", "jonas@example.com"), ("city", "Berlin")])
             #expect(none == .unprocessableContent)
             #expect(noTarget.contains("id=\"target-error\""))
+            // Jonas ticks "the recipients may reply to me directly" (unticked by default).
             let (status, _, _) = try await sign(client, "letters", [("name", "Jonas Weber"), ("email", "jonas@example.com"), ("city", "Berlin"),
-                                                                    ("target", "berlin@example.org"), ("message", "I was there.\r\nFree them.")])
+                                                                    ("target", "berlin@example.org"), ("message", "I was there.\r\nFree them."),
+                                                                    ("reply_to", "yes")])
             #expect(status == .seeOther)
             let mail = try #require(fixture.waitForOutbox(1).first)
             let token = try #require(link("confirm", in: mail))
