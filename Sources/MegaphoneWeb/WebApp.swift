@@ -60,9 +60,6 @@ public final class WebApp: Sendable {
             guard campaigns[manifest.name] == nil else {
                 throw WebStartError(.usage, "\(manifest.path): error: two campaigns are named '\(manifest.name)'; each served campaign needs its own \"name\"")
             }
-            guard !["confirm", "withdraw", "admin", "healthz", "static"].contains(manifest.name) else {
-                throw WebStartError(.data, "\(manifest.path): error: the name '\(manifest.name)' is taken by the server's own pages; choose another \"name\"")
-            }
             let store: SignatureStore
             do {
                 let key = URL(fileURLWithPath: storePath).standardizedFileURL.path
