@@ -30,9 +30,10 @@ extension WebApp {
         router.get("/\(ServerPaths.unsubscribe)/:token") { [self] _, context in try unsubscribePage(context) }
         router.post("/\(ServerPaths.unsubscribe)/:token") { [self] request, context in try await unsubscribe(request, context) }
 
-        router.get("/\(ServerPaths.admin)") { [self] request, _ in try adminPage(request) }
+        router.get("/\(ServerPaths.admin)") { [self] request, context in try adminPage(request, context) }
         router.post("/\(ServerPaths.admin)/login") { [self] request, context in try await adminLogin(request, context) }
-        router.get("/\(ServerPaths.admin)/:name/export.csv") { [self] request, context in try adminExport(request, context) }
+        router.post("/\(ServerPaths.admin)/logout") { [self] request, context in try await adminLogout(request, context) }
+        router.get("/\(ServerPaths.admin)/:name/export.csv") { [self] request, context in try await adminExport(request, context) }
         router.post("/\(ServerPaths.admin)/:name/:action") { [self] request, context in try await adminAction(request, context) }
 
         router.get("/:name") { [self] _, context in try campaignPage(context) }

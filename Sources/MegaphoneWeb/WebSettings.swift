@@ -10,6 +10,10 @@ public struct WebSettings: Sendable {
     public var perIP = PerIPLimit("120/min")!
     /// The organiser's token; nil turns /admin off.
     public var adminToken: String?
+    /// How long an organiser's login lasts, in seconds (`--admin-session`, 12 hours).
+    public var adminSessionLifetime: Double = 12 * 3600
+    /// The range `--admin-session` accepts: a second (for tests) to a week.
+    public static let adminSessionRange: ClosedRange<Double> = 1...(7 * 24 * 3600)
     /// "You have already signed" emails one address may receive.
     public var maxNotices = 3
 
