@@ -117,8 +117,10 @@ public struct CampaignManifest: Sendable {
         func resolve(_ relative: String?) -> String? { relative.map { DisplayPath.resolve($0, in: folder) } }
 
         let name = string("name", required: true)
-        if let name, name.unicodeScalars.contains(where: { $0.value < 0x20 }) {
-            problem("name", "\"name\" must not contain line breaks or control characters")
+        // Every campaign, served or not: the name also goes in Message-IDs and X-Campaign,
+        // and a campaign sent today may get a page tomorrow.
+        if let name, let message = CampaignName.problem(name) {
+            problem("name", message)
         }
         var sender: Mailbox? = nil
         switch members["sender"] {

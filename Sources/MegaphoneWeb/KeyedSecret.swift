@@ -1,7 +1,7 @@
 import Crypto
 
-/// A secret the server checks but does not keep in the clear: the admin token, the
-/// admin session cookie. It holds an HMAC-SHA-256 of the secret under a key made
+/// A secret the server checks but does not keep in the clear: the admin token.
+/// It holds an HMAC-SHA-256 of the secret under a key made
 /// at start-up, and compares in constant time (swift-crypto's MAC comparison).
 struct KeyedSecret: Sendable {
     private let key = SymmetricKey(size: .bits256)

@@ -1,30 +1,71 @@
 import Foundation
 import Hummingbird
+import Logging
 import MegaphoneCampaign
 import MegaphoneSignatures
 import MegaphoneValue
 
 /// The organiser's page: counts by state, the latest signatures, CSV export,
 /// releasing quarantined signatures, closing and reopening. It needs the admin
-/// token, as `Authorization: Bearer TOKEN` or through the login form, which sets an
-/// HttpOnly, SameSite=Strict cookie holding a keyed hash (never the token).
+/// token, as `Authorization: Bearer TOKEN` or through the login form, which starts a
+/// session: a random id per login in an HttpOnly, SameSite=Strict cookie (never the
+/// token), ended by the logout button or after `--admin-session` (12 hours). Wrong
+/// tokens are logged with the client's address and throttled per client.
 extension WebApp {
     static let cookieName = "megaphone_admin"
 
-    func isAdmin(_ request: Request) -> Bool {
-        guard let adminToken else { return false }
+    /// What a request may do on the organiser's pages.
+    enum AdminAccess {
+        case granted
+        /// No live session and no right token: the login page.
+        case denied
+        /// Too many wrong tokens from this client: it may try again in this many seconds.
+        case lockedOut(retryAfter: Int)
+    }
+
+    func adminAccess(_ request: Request, _ context: WebRequestContext) -> AdminAccess {
         if let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") {
-            return adminToken.matches(authorization.dropFirst(7))
+            return checkToken(authorization.dropFirst(7), context, via: "Authorization header")
         }
+        if let id = sessionID(request), adminSessions.isValid(id) { return .granted }
+        return .denied
+    }
+
+    /// Checks a given admin token, from the form or a header alike: a locked-out
+    /// client is refused before the token is looked at, and a wrong token is counted
+    /// and logged with the client's address (never with what was given).
+    func checkToken<Given: StringProtocol>(_ given: Given, _ context: WebRequestContext, via: String) -> AdminAccess {
+        guard let adminToken else { return .denied }
+        let address = context.clientIP.isEmpty ? "an unknown address" : context.clientIP
+        let client = LoginThrottle.client(context.clientIP)
+        if let wait = loginThrottle.retryAfter(client) {
+            logger.warning("admin login refused from \(address) (\(via)): \(loginThrottle.limit) wrong tokens in \(Int(loginThrottle.window / 60)) minutes; locked out for \(wait) more seconds")
+            return .lockedOut(retryAfter: wait)
+        }
+        guard adminToken.matches(given) else {
+            let count = loginThrottle.fail(client)
+            logger.warning("admin login failed from \(address) (\(via)): wrong token, \(count) of \(loginThrottle.limit) allowed in \(Int(loginThrottle.window / 60)) minutes")
+            return .denied
+        }
+        loginThrottle.succeed(client)
+        return .granted
+    }
+
+    /// The session id in the request's admin cookie, if it carries one.
+    func sessionID(_ request: Request) -> Substring? {
         for header in request.headers[values: .cookie] {
             for part in header.split(separator: ";") {
-                let pair = part.trimmingCharacters(in: .whitespaces)
-                if pair.hasPrefix(Self.cookieName + "=") {
-                    return adminSessionCheck.matches(pair.dropFirst(Self.cookieName.count + 1))
-                }
+                let pair = part.drop { $0 == " " || $0 == "\t" }
+                if pair.hasPrefix(Self.cookieName + "=") { return pair.dropFirst(Self.cookieName.count + 1) }
             }
         }
-        return false
+        return nil
+    }
+
+    /// The admin cookie: `value` for `maxAge` seconds (0 removes it), sent back only to /admin.
+    func sessionCookie(_ value: String, maxAge: Int) -> String {
+        "\(Self.cookieName)=\(value); Path=/\(ServerPaths.admin); Max-Age=\(maxAge); HttpOnly; SameSite=Strict"
+            + (settings.baseURL.hasPrefix("https://") ? "; Secure" : "")
     }
 
     var adminPages: PageRenderer {
@@ -39,12 +80,37 @@ extension WebApp {
         }
     }
 
-    func adminPage(_ request: Request) throws -> Response {
+    /// The login form, with what went wrong; a 429 carries Retry-After.
+    func loginPage(_ status: HTTPResponse.Status, error: String? = nil, retryAfter: Int? = nil) -> Response {
+        let pages = adminPages
+        var values: Object = ["csrf": .string(csrf.issue("admin-login"))]
+        if let error { values["error"] = .string(error) }
+        var response = Self.html(pages.page("admin-login", title: pages.text("admin_heading"), context: values), status: status, privateToken: true)
+        if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        return response
+    }
+
+    func lockedOut(_ wait: Int) -> Response {
+        loginPage(.tooManyRequests, error: adminPages.text("admin_locked", String((wait + 59) / 60)), retryAfter: wait)
+    }
+
+    /// Runs `action` for an organiser; a 401 page, or the 429 login page, for anyone else.
+    func asAdmin(_ request: Request, _ context: WebRequestContext, _ action: () async throws -> Response) async throws -> Response {
+        try requireAdminEnabled()
+        switch adminAccess(request, context) {
+        case .granted: return try await action()
+        case .denied: throw PageFailure(.unauthorized, heading: adminPages.text("admin_heading"), "Log in at /admin first.")
+        case .lockedOut(let wait): return lockedOut(wait)
+        }
+    }
+
+    func adminPage(_ request: Request, _ context: WebRequestContext) throws -> Response {
         try requireAdminEnabled()
         let pages = adminPages
-        guard isAdmin(request) else {
-            return Self.html(pages.page("admin-login", title: pages.text("admin_heading"), context: ["csrf": .string(csrf.issue("admin-login"))]),
-                             status: .unauthorized, privateToken: true)
+        switch adminAccess(request, context) {
+        case .granted: break
+        case .denied: return loginPage(.unauthorized)
+        case .lockedOut(let wait): return lockedOut(wait)
         }
         var list: [Value] = []
         let formatter = ISO8601DateFormatter()
@@ -65,29 +131,43 @@ extension WebApp {
                 }),
             ]))
         }
-        return Self.html(pages.page("admin", title: pages.text("admin_heading"), context: ["campaigns": .array(list)]), privateToken: true)
+        // The top-level csrf is the logout button's.
+        return Self.html(pages.page("admin", title: pages.text("admin_heading"),
+                                    context: ["campaigns": .array(list), "csrf": .string(csrf.issue("admin"))]), privateToken: true)
     }
 
     func adminLogin(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         try requireAdminEnabled()
         let pages = adminPages
         let form = try await Self.form(request, context, pages: pages)
+        // The form's token first: a login forged from another site never counts against the organiser's address.
         try redeem(form["csrf"], purpose: "admin-login", pages: pages)
-        guard let adminToken, adminToken.matches(form["token"] ?? "") else {
-            return Self.html(pages.page("admin-login", title: pages.text("admin_heading"),
-                                        context: ["csrf": .string(csrf.issue("admin-login")), "error": .string(pages.text("admin_bad_token"))]),
-                             status: .unauthorized, privateToken: true)
+        switch checkToken(form["token"] ?? "", context, via: "login form") {
+        case .granted: break
+        case .denied: return loginPage(.unauthorized, error: pages.text("admin_bad_token"))
+        case .lockedOut(let wait): return lockedOut(wait)
         }
-        var headers: HTTPFields = [.location: "/admin"]
-        headers[.setCookie] = "\(Self.cookieName)=\(adminSession); Path=/admin; HttpOnly; SameSite=Strict" + (settings.baseURL.hasPrefix("https://") ? "; Secure" : "")
+        // A new id for every login; the one the browser held (planted, or seen) ends here.
+        if let old = sessionID(request) { adminSessions.end(old) }
+        var headers: HTTPFields = [.location: "/\(ServerPaths.admin)"]
+        headers[.setCookie] = sessionCookie(adminSessions.start(), maxAge: Int(adminSessions.lifetime))
         return Response(status: .seeOther, headers: headers)
     }
 
-    func adminCampaign(_ request: Request, _ context: WebRequestContext) throws -> WebCampaign {
+    /// POST /admin/logout (the page's button, with its csrf): the session ends on the
+    /// server, so a copy of the cookie opens nothing either, and the cookie is cleared.
+    func adminLogout(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         try requireAdminEnabled()
-        guard isAdmin(request) else {
-            throw PageFailure(.unauthorized, heading: adminPages.text("admin_heading"), "Log in at /admin first.")
-        }
+        let pages = adminPages
+        let form = try await Self.form(request, context, pages: pages)
+        try redeem(form["csrf"], purpose: "admin", pages: pages)
+        if let id = sessionID(request) { adminSessions.end(id) }
+        var headers: HTTPFields = [.location: "/\(ServerPaths.admin)"]
+        headers[.setCookie] = sessionCookie("", maxAge: 0)
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    func adminCampaign(_ context: WebRequestContext) throws -> WebCampaign {
         guard let name = context.parameters.get("name"), let campaign = campaigns[name] else {
             throw PageFailure(.notFound, heading: adminPages.text("admin_heading"), "There is no campaign by that name on this server.")
         }
@@ -95,7 +175,11 @@ extension WebApp {
     }
 
     func adminAction(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        let campaign = try adminCampaign(request, context)
+        try await asAdmin(request, context) { try await campaignAction(request, context) }
+    }
+
+    private func campaignAction(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        let campaign = try adminCampaign(context)
         let form = try await Self.form(request, context, pages: campaign.pages)
         try redeem(form["csrf"], purpose: "admin", pages: campaign.pages)
         switch context.parameters.get("action") {
@@ -106,11 +190,15 @@ extension WebApp {
         case "reopen": try campaign.store.setClosed(false, campaign: campaign.name)
         default: throw PageFailure(.notFound, heading: adminPages.text("admin_heading"), "Unknown action; use the buttons on /admin.")
         }
-        return Response(status: .seeOther, headers: [.location: "/admin"])
+        return Response(status: .seeOther, headers: [.location: "/\(ServerPaths.admin)"])
     }
 
-    func adminExport(_ request: Request, _ context: WebRequestContext) throws -> Response {
-        let campaign = try adminCampaign(request, context)
+    func adminExport(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        try await asAdmin(request, context) { try export(context) }
+    }
+
+    private func export(_ context: WebRequestContext) throws -> Response {
+        let campaign = try adminCampaign(context)
         let signatures = try campaign.store.signatures(campaign: campaign.name, state: .confirmed)
         let text = SignatureExport.csv(signatures, fields: campaign.page.fields + (campaign.isLetterPage ? ["message"] : []),
                                        letters: campaign.isLetterPage)

@@ -14,25 +14,27 @@ extension WebApp {
         router.add(middleware: SecurityHeadersMiddleware(embedding: embedding))
         router.add(middleware: ErrorPageMiddleware(pages: defaultPages))
 
-        router.get("/healthz") { _, _ in Self.text("ok\n") }
+        // The first segments come from ServerPaths: the same list check refuses as campaign names.
+        router.get("/\(ServerPaths.health)") { _, _ in Self.text("ok\n") }
         // The same answer to a POST: a load balancer's check, and the benchmark's ceiling
         // (this server answering a trivial POST through the same middleware).
-        router.post("/healthz") { _, _ in Self.text("ok\n") }
-        router.get("/static/site.css") { _, _ in try Self.asset("site.css", type: "text/css; charset=utf-8") }
-        router.get("/static/count.js") { _, _ in try Self.asset("count.js", type: "text/javascript; charset=utf-8") }
+        router.post("/\(ServerPaths.health)") { _, _ in Self.text("ok\n") }
+        router.get("/\(ServerPaths.assets)/site.css") { _, _ in try Self.asset("site.css", type: "text/css; charset=utf-8") }
+        router.get("/\(ServerPaths.assets)/count.js") { _, _ in try Self.asset("count.js", type: "text/javascript; charset=utf-8") }
 
-        router.get("/confirm/:token") { [self] _, context in try await confirmPage(context) }
-        router.post("/confirm/:token") { [self] request, context in try await confirm(request, context) }
-        router.get("/withdraw/:token") { [self] _, context in try await withdrawPage(context) }
-        router.post("/withdraw/:token") { [self] request, context in try await withdraw(request, context) }
+        router.get("/\(ServerPaths.confirm)/:token") { [self] _, context in try await confirmPage(context) }
+        router.post("/\(ServerPaths.confirm)/:token") { [self] request, context in try await confirm(request, context) }
+        router.get("/\(ServerPaths.withdraw)/:token") { [self] _, context in try await withdrawPage(context) }
+        router.post("/\(ServerPaths.withdraw)/:token") { [self] request, context in try await withdraw(request, context) }
 
-        router.get("/u/:token") { [self] _, context in try unsubscribePage(context) }
-        router.post("/u/:token") { [self] request, context in try await unsubscribe(request, context) }
+        router.get("/\(ServerPaths.unsubscribe)/:token") { [self] _, context in try unsubscribePage(context) }
+        router.post("/\(ServerPaths.unsubscribe)/:token") { [self] request, context in try await unsubscribe(request, context) }
 
-        router.get("/admin") { [self] request, _ in try adminPage(request) }
-        router.post("/admin/login") { [self] request, context in try await adminLogin(request, context) }
-        router.get("/admin/:name/export.csv") { [self] request, context in try adminExport(request, context) }
-        router.post("/admin/:name/:action") { [self] request, context in try await adminAction(request, context) }
+        router.get("/\(ServerPaths.admin)") { [self] request, context in try adminPage(request, context) }
+        router.post("/\(ServerPaths.admin)/login") { [self] request, context in try await adminLogin(request, context) }
+        router.post("/\(ServerPaths.admin)/logout") { [self] request, context in try await adminLogout(request, context) }
+        router.get("/\(ServerPaths.admin)/:name/export.csv") { [self] request, context in try await adminExport(request, context) }
+        router.post("/\(ServerPaths.admin)/:name/:action") { [self] request, context in try await adminAction(request, context) }
 
         router.get("/:name") { [self] _, context in try campaignPage(context) }
         router.post("/:name/sign") { [self] request, context in try await sign(request, context) }
@@ -108,7 +110,7 @@ extension WebApp {
             "heading": .string(campaign.text("confirm_heading")),
             "intro": .string(campaign.text("confirm_intro")),
             "letters": .array(letters), "has_letters": .bool(!letters.isEmpty),
-            "action": .string("/confirm/\(token)"),
+            "action": .string("/\(ServerPaths.confirm)/\(token)"),
             "csrf": .string(csrf.issue("confirm")),
             "button": .string(campaign.text("confirm_button")),
         ]
@@ -146,7 +148,7 @@ extension WebApp {
         }
         let context: Object = [
             "heading": .string(campaign.text("withdraw_heading")), "intro": .string(campaign.text("withdraw_intro")),
-            "letters": .array([]), "has_letters": .bool(false), "action": .string("/withdraw/\(token)"),
+            "letters": .array([]), "has_letters": .bool(false), "action": .string("/\(ServerPaths.withdraw)/\(token)"),
             "csrf": .string(csrf.issue("withdraw")), "button": .string(campaign.text("withdraw_button")),
         ]
         return Self.html(pages.page("confirm", title: campaign.page.title, context: context), privateToken: true)

@@ -30,7 +30,7 @@ extension WebApp {
             "heading": .string(pages.text("unsubscribe_heading")),
             "intro": .string(pages.text("unsubscribe_intro", campaign.manifest.sender.displayName)),
             "has_letters": .bool(false),
-            "action": .string("/u/\(context.parameters.get("token") ?? "")"),
+            "action": .string("/\(ServerPaths.unsubscribe)/\(context.parameters.get("token") ?? "")"),
             "csrf": .string(csrf.issue("unsubscribe")),
             "one_click": .bool(true),
             "button": .string(pages.text("unsubscribe_button")),

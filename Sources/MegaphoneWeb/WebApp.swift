@@ -21,10 +21,10 @@ public final class WebApp: Sendable {
     let csrf = CSRFTokens()
     let limiter: IPRateLimit
     let logger: Logger
-    /// The admin cookie's value: a keyed hash of this process's secret (never the token itself).
-    /// The admin cookie's value (random per start), and its keyed check.
-    let adminSession: String
-    let adminSessionCheck: KeyedSecret
+    /// The organiser's logins (a random id per login, kept as keyed hashes with expiries).
+    let adminSessions: AdminSessions
+    /// Wrong admin tokens per client address.
+    let loginThrottle = LoginThrottle()
     /// The admin token's keyed check; nil when no token was set (no admin pages).
     let adminToken: KeyedSecret?
     /// Campaigns whose mail carries one-click unsubscribe links (`/u/TOKEN`), served
@@ -59,9 +59,6 @@ public final class WebApp: Sendable {
             }
             guard campaigns[manifest.name] == nil else {
                 throw WebStartError(.usage, "\(manifest.path): error: two campaigns are named '\(manifest.name)'; each served campaign needs its own \"name\"")
-            }
-            guard !["confirm", "withdraw", "admin", "healthz", "static"].contains(manifest.name) else {
-                throw WebStartError(.data, "\(manifest.path): error: the name '\(manifest.name)' is taken by the server's own pages; choose another \"name\"")
             }
             let store: SignatureStore
             do {
@@ -109,8 +106,7 @@ public final class WebApp: Sendable {
         self.logger = logger
         limiter = IPRateLimit(settings.perIP)
         adminToken = settings.adminToken.map(KeyedSecret.init)
-        adminSession = CryptoText.hex(CryptoText.randomBytes(32))
-        adminSessionCheck = KeyedSecret(adminSession)
+        adminSessions = AdminSessions(lifetime: settings.adminSessionLifetime)
     }
 
     /// The served campaigns' names, in the order given.

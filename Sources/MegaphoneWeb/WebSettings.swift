@@ -13,6 +13,10 @@ public struct WebSettings: Sendable {
     /// Emails one address may receive from signing, all told: the first confirmation,
     /// then new confirmation links or "you have already signed" notices.
     public var maxEmails = 3
+    /// How long an organiser's login lasts, in seconds (`--admin-session`, 12 hours).
+    public var adminSessionLifetime: Double = 12 * 3600
+    /// The range `--admin-session` accepts: a second (for tests) to a week.
+    public static let adminSessionRange: ClosedRange<Double> = 1...(7 * 24 * 3600)
 
     /// The largest form body accepted.
     public static let maxBody = 16 * 1024

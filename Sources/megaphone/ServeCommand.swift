@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MegaphoneCampaign
+import MegaphoneDelivery
 import MegaphoneSend
 import MegaphoneWeb
 
@@ -16,7 +17,9 @@ struct ServeCommand: AsyncMegaphoneCommand {
         confirmation emails, and letter-page signers' letters) goes to the outbox
         Maildir unless --smtp names a server, with the same delivery options as send.
         The organiser's token comes from MEGAPHONE_ADMIN_TOKEN or --admin-token-file,
-        never from the command line. SIGTERM or SIGINT stops the server gracefully.
+        never from the command line; an organiser's login lasts --admin-session, and
+        an address that gives 5 wrong tokens in 15 minutes waits (429). SIGTERM or
+        SIGINT stops the server gracefully.
         """)
 
     @Argument(help: "The campaign files (JSON), one or more.")
@@ -33,6 +36,9 @@ struct ServeCommand: AsyncMegaphoneCommand {
 
     @Option(name: .customLong("admin-token-file"), help: ArgumentHelp("Read the organiser's token from this file's first line.", valueName: "file"))
     var adminTokenFile: String?
+
+    @Option(name: .customLong("admin-session"), help: ArgumentHelp("How long an organiser's login lasts: 30m, 12h (default), up to 168h.", valueName: "duration"))
+    var adminSession: String?
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -60,6 +66,12 @@ struct ServeCommand: AsyncMegaphoneCommand {
         if let text = perIP {
             guard let limit = PerIPLimit(text) else { throw usage("--per-ip takes a rate such as 120/min or 500/h, or 0 for no limit") }
             settings.perIP = limit
+        }
+        if let text = adminSession {
+            guard let seconds = DurationText.seconds(text), WebSettings.adminSessionRange.contains(seconds) else {
+                throw usage("--admin-session takes how long an organiser's login lasts, from 1s to 168h, as in 30m or 12h")
+            }
+            settings.adminSessionLifetime = seconds
         }
         if let file = adminTokenFile {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {

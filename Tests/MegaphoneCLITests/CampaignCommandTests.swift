@@ -44,6 +44,25 @@ import Testing
         """)
     }
 
+    @Test func checkRefusesACampaignNamedAfterAServerRouteAtTheNamesPosition() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.write("t.txt", "Subject: Hi\n\nDear {{recipient.name}},\n")
+        try folder.write("r.csv", "name,email\nAna,ana@example.org\n")
+        for (name, fix) in [("u", "as in \"u-campaign\""), ("Strike Fund", "write \"strike-fund\"")] {
+            try folder.write("c.json", """
+            {"mode": "each-recipient",
+             "name": "\(name)", "sender": {"name": "C", "address": "c@example.org"}, "template": "t.txt", "recipients": "r.csv"}
+            """)
+            let result = try CLI.run(["check", "c.json"], in: folder.url)
+            #expect(result.status == 65, "\(result.stdout)")
+            #expect(result.stdout.hasPrefix("c.json:2:10: error: \"name\" "), "\(result.stdout)")
+            #expect(result.stdout.contains("\(fix)\n \"name\": \"\(name)\", \"sender\""), "\(result.stdout)")
+            #expect(result.stdout.contains("\n         ^\n"))
+            #expect(result.stdout.hasSuffix("0 messages, 1 error, 0 warnings\n"))
+        }
+    }
+
     @Test func checkOnAMissingCampaignExits66() throws {
         let result = try CLI.run(["check", "campaigns/nope.json"])
         #expect(result.status == 66)

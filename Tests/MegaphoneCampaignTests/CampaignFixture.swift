@@ -10,11 +10,12 @@ struct CampaignFixture {
 
     static let date = Date(timeIntervalSince1970: 1_795_000_000)
 
-    init(mode: String = "each-recipient", template: String, recipients: String, signers: String? = nil,
+    /// `name` goes into the file as written (no JSON escaping): keep quotes and backslashes out of it.
+    init(name: String = "test-campaign", mode: String = "each-recipient", template: String, recipients: String, signers: String? = nil,
          extra: [String: String] = [:], manifest: [String: String] = [:]) throws {
         folder = try TemporaryFolder()
         var fields = [
-            "\"name\": \"test-campaign\"",
+            "\"name\": \"\(name)\"",
             "\"sender\": {\"name\": \"Campaign Kazakhstan\", \"address\": \"campaign@example.org\"}",
             "\"template\": \"template.txt\"",
             "\"recipients\": \"recipients.csv\"",

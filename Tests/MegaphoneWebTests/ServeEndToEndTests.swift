@@ -134,6 +134,35 @@ import Testing
         #expect(outbox.stderr.contains("a-file/outbox: error: the outbox Maildir cannot be created"))
     }
 
+    @Test(arguments: [("u", "'u' is an address the server keeps for its own pages (/u/…)", "as in \"u-campaign\""),
+                      ("Karatobe Petition", "must be a lower-case slug", "write \"karatobe-petition\"")])
+    func aCampaignNameThatIsNoServableAddressStopsStartUpAtItsPosition(name: String, problem: String, fix: String) throws {
+        let fixture = try WebFixture()
+        defer { fixture.folder.remove() }
+        try fixture.folder.write("named.json", """
+        {"name": "\(name)", "sender": {"name": "C", "address": "c@example.org"}, "template": "petition.txt",
+         "recipients": "targets.csv", "signers": {"store": "data/signatures.sqlite"}, "mode": "joint", "page": {"title": "T"}}
+        """)
+        // A port already taken: a server that wrongly took the name exits (69) instead of serving on.
+        let held = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(held) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(held, $0, length) } }
+        let listening = listen(held, 1)
+        #expect(bound == 0 && listening == 0)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(held, $0, &length) } }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let result = try CLI.run(["serve", "named.json", "--listen", "127.0.0.1:\(port)"], in: fixture.folder.url)
+        #expect(result.status == 65, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("named.json:1:10: error: \"name\" "), "\(result.stderr)")
+        #expect(result.stderr.contains(problem))
+        #expect(result.stderr.contains(fix))
+        #expect(result.stderr.contains("\n         ^\n"))
+    }
+
     @Test func signaturesCommandListsExportsAndReleases() async throws {
         let fixture = try WebFixture()
         defer { fixture.folder.remove() }

@@ -38,7 +38,7 @@ struct WebFixture {
     func path(_ name: String) -> String { folder.url.appendingPathComponent(name).path }
 
     /// The server's app for both campaigns, mail to the fixture's outbox.
-    func app(perIP: String = "0", adminToken: String? = "organiser-token-for-tests") throws -> WebApp {
+    func app(perIP: String = "0", adminToken: String? = "organiser-token-for-tests", adminSession: Double = 12 * 3600) throws -> WebApp {
         var list: [(Campaign, SendOptions)] = []
         for name in ["petition.json", "letters.json"] {
             let (campaign, problems) = Campaign.open(path(name))
@@ -51,6 +51,7 @@ struct WebFixture {
         var settings = WebSettings(baseURL: "http://megaphone.example.org")
         settings.perIP = PerIPLimit(perIP)!
         settings.adminToken = adminToken
+        settings.adminSessionLifetime = adminSession
         return try WebApp(campaigns: list, settings: settings, logger: Logger(label: "test"))
     }
 
