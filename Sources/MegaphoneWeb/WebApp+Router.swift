@@ -6,40 +6,53 @@ import MegaphoneSignatures
 import MegaphoneValue
 
 extension WebApp {
-    /// Every route, with the middleware that logs requests, adds security headers
-    /// and turns errors into plain HTML pages.
+    /// Every route, with the middleware that logs requests, adds security headers,
+    /// answers HEAD and 405s, and turns errors into plain HTML pages.
     public func router() -> Router<WebRequestContext> {
-        let router = Router(context: WebRequestContext.self)
-        router.add(middleware: RequestLogMiddleware(logger: logger))
-        router.add(middleware: SecurityHeadersMiddleware(embedding: embedding))
+        let routes = routeTable()
+        let router = Router(context: WebRequestContext.self, options: .autoGenerateHeadEndpoints)
+        router.add(middleware: RequestLogMiddleware(logger: logger, routes: routes))
+        router.add(middleware: SecurityHeadersMiddleware(headers: securityHeaders, embedding: embedding))
+        router.add(middleware: HeadAndPathMiddleware())
         router.add(middleware: ErrorPageMiddleware(pages: defaultPages))
-
-        router.get("/healthz") { _, _ in Self.text("ok\n") }
-        // The same answer to a POST: a load balancer's check, and the benchmark's ceiling
-        // (this server answering a trivial POST through the same middleware).
-        router.post("/healthz") { _, _ in Self.text("ok\n") }
-        router.get("/static/site.css") { _, _ in try Self.asset("site.css", type: "text/css; charset=utf-8") }
-        router.get("/static/count.js") { _, _ in try Self.asset("count.js", type: "text/javascript; charset=utf-8") }
-
-        router.get("/confirm/:token") { [self] _, context in try await confirmPage(context) }
-        router.post("/confirm/:token") { [self] request, context in try await confirm(request, context) }
-        router.get("/withdraw/:token") { [self] _, context in try await withdrawPage(context) }
-        router.post("/withdraw/:token") { [self] request, context in try await withdraw(request, context) }
-
-        router.get("/u/:token") { [self] _, context in try unsubscribePage(context) }
-        router.post("/u/:token") { [self] request, context in try await unsubscribe(request, context) }
-
-        router.get("/admin") { [self] request, _ in try adminPage(request) }
-        router.post("/admin/login") { [self] request, context in try await adminLogin(request, context) }
-        router.get("/admin/:name/export.csv") { [self] request, context in try adminExport(request, context) }
-        router.post("/admin/:name/:action") { [self] request, context in try await adminAction(request, context) }
-
-        router.get("/:name") { [self] _, context in try campaignPage(context) }
-        router.post("/:name/sign") { [self] request, context in try await sign(request, context) }
-        router.get("/:name/check-email") { [self] _, context in try checkEmail(context) }
-        router.get("/:name/count.json") { [self] _, context in try count(context) }
+        router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
+        routes.register(on: router)
         return router
     }
+
+    /// Every route the server answers; the one table the router, the 405 answers and the
+    /// request log all read. `:token` parameters are never logged.
+    func routeTable() -> RouteTable {
+        var routes = RouteTable(loggable: ["name": Set(order), "action": ["release", "close", "reopen"]])
+        routes.get("/healthz") { _, _ in Self.text("ok\n") }
+        // The same answer to a POST: a load balancer's check, and the benchmark's ceiling
+        // (this server answering a trivial POST through the same middleware).
+        routes.post("/healthz") { _, _ in Self.text("ok\n") }
+        routes.get("/static/site.css") { _, _ in try Self.asset("site.css", type: "text/css; charset=utf-8") }
+        routes.get("/static/count.js") { _, _ in try Self.asset("count.js", type: "text/javascript; charset=utf-8") }
+
+        routes.get("/confirm/:token") { [self] _, context in try await confirmPage(context) }
+        routes.post("/confirm/:token") { [self] request, context in try await confirm(request, context) }
+        routes.get("/withdraw/:token") { [self] _, context in try await withdrawPage(context) }
+        routes.post("/withdraw/:token") { [self] request, context in try await withdraw(request, context) }
+
+        routes.get("/u/:token") { [self] _, context in try unsubscribePage(context) }
+        routes.post("/u/:token") { [self] request, context in try await unsubscribe(request, context) }
+
+        routes.get("/admin") { [self] request, _ in try adminPage(request) }
+        routes.post("/admin/login") { [self] request, context in try await adminLogin(request, context) }
+        routes.get("/admin/:name/export.csv") { [self] request, context in try adminExport(request, context) }
+        routes.post("/admin/:name/:action") { [self] request, context in try await adminAction(request, context) }
+
+        routes.get("/:name") { [self] _, context in try campaignPage(context) }
+        routes.post("/:name/sign") { [self] request, context in try await sign(request, context) }
+        routes.get("/:name/check-email") { [self] _, context in try checkEmail(context) }
+        routes.get("/:name/count.json") { [self] _, context in try count(context) }
+        return routes
+    }
+
+    /// The headers every answer carries (HSTS when the public address is https).
+    var securityHeaders: SecurityHeaders { SecurityHeaders(https: settings.baseURL.lowercased().hasPrefix("https://")) }
 
     var defaultPages: PageRenderer? { order.first.flatMap { campaigns[$0]?.pages } ?? plainPages }
 

@@ -12,6 +12,8 @@ public struct WebSettings: Sendable {
     public var adminToken: String?
     /// "You have already signed" emails one address may receive.
     public var maxNotices = 3
+    /// Timeouts and connection caps.
+    public var limits = ServerLimits()
 
     /// The largest form body accepted.
     public static let maxBody = 16 * 1024

@@ -34,6 +34,21 @@ struct ServeCommand: AsyncMegaphoneCommand {
     @Option(name: .customLong("admin-token-file"), help: ArgumentHelp("Read the organiser's token from this file's first line.", valueName: "file"))
     var adminTokenFile: String?
 
+    @Option(name: .customLong("header-timeout"), help: ArgumentHelp("Time a client has to send a request's line and headers (500ms, 30s, 2m).", valueName: "duration"))
+    var headerTimeout = TimeoutArgument(ServerLimits().headerTimeout)
+
+    @Option(name: .customLong("body-timeout"), help: ArgumentHelp("Time a client has to send a request's body once its headers are in.", valueName: "duration"))
+    var bodyTimeout = TimeoutArgument(ServerLimits().bodyTimeout)
+
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Time a kept-alive connection may wait for its next request.", valueName: "duration"))
+    var idleTimeout = TimeoutArgument(ServerLimits().idleTimeout)
+
+    @Option(name: .customLong("max-connections"), help: ArgumentHelp("Connections open at once, at most (lowered to fit the open-files limit).", valueName: "n"))
+    var maxConnections = ServerLimits().maxConnections
+
+    @Option(name: .customLong("max-per-client"), help: ArgumentHelp("Connections open at once from one client address (an IPv6 /64); 0 for no cap.", valueName: "n"))
+    var maxPerClient = ServerLimits().maxPerClient
+
     @OptionGroup var connection: ConnectionOptions
 
     @OptionGroup var retry: RetryOptions
@@ -60,6 +75,19 @@ struct ServeCommand: AsyncMegaphoneCommand {
         if let text = perIP {
             guard let limit = PerIPLimit(text) else { throw usage("--per-ip takes a rate such as 120/min or 500/h, or 0 for no limit") }
             settings.perIP = limit
+        }
+        guard maxConnections > 0 else { throw usage("--max-connections takes a number of connections above 0, such as 10000") }
+        guard maxPerClient >= 0 else { throw usage("--max-per-client takes a number of connections, such as 256, or 0 for no cap") }
+        var limits = ServerLimits()
+        limits.headerTimeout = headerTimeout.duration
+        limits.bodyTimeout = bodyTimeout.duration
+        limits.idleTimeout = idleTimeout.duration
+        limits.maxConnections = maxConnections
+        limits.maxPerClient = maxPerClient
+        let openFiles = FileDescriptorLimit.raiseToHard()
+        settings.limits = limits.capped(byFileDescriptors: openFiles)
+        if settings.limits.maxConnections < maxConnections {
+            console.err("At most \(settings.limits.maxConnections) connections at once: the open-files limit is \(openFiles) (raise it with `ulimit -n` or systemd's LimitNOFILE=).\n")
         }
         if let file = adminTokenFile {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
