@@ -14,6 +14,7 @@ final class ConnectionLimiter: @unchecked Sendable {
     private let lock = NSLock()
     private var total = 0
     private var perClient: [ClientKey: Int] = [:]
+    private var lingering = 0
 
     init(_ limits: ServerLimits) {
         self.limits = limits
@@ -38,6 +39,24 @@ final class ConnectionLimiter: @unchecked Sendable {
         total -= 1
         let held = perClient[client, default: 1] - 1
         perClient[client] = held > 0 ? held : nil
+    }
+
+    /// Whether a refused connection may stay open a moment after its 503 so the client
+    /// reads it (closing with the request unread would reset the connection and lose the
+    /// answer); false when many already are, so refused connections cannot use up the
+    /// descriptors kept in reserve. Each `true` must be followed by `endLinger()`.
+    func beginLinger() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard lingering < ServerLimits.reservedDescriptors / 2 else { return false }
+        lingering += 1
+        return true
+    }
+
+    func endLinger() {
+        lock.lock()
+        defer { lock.unlock() }
+        lingering -= 1
     }
 
     /// Connections open now (for tests and diagnostics).

@@ -31,7 +31,7 @@ struct GuardedHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
             if let refusal = limiter.admit(client) {
                 // The channel must still be set up (a failed setup would leak the socket); it
                 // answers and closes as soon as it is active, and reads nothing.
-                try pipeline.addHandler(RefusedConnection(refusal, headers: headers))
+                try pipeline.addHandler(RefusedConnection(refusal, headers: headers, limiter: limiter))
             } else {
                 let limiter = self.limiter
                 channel.closeFuture.whenComplete { _ in limiter.release(client) }
@@ -58,20 +58,24 @@ struct GuardedHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
     }
 }
 
-/// A connection over a cap: a 503 that says why, then closed, without reading a byte.
+/// A connection over a cap: a 503 that says why, then closed. What the client sends is
+/// discarded; the connection lingers at most a second, half-closed, so that a request
+/// already sent does not turn the close into a reset that loses the answer.
 final class RefusedConnection: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
     private let text: String
     private let headers: SecurityHeaders
+    private let limiter: ConnectionLimiter
     private var answered = false
 
-    init(_ refusal: ConnectionLimiter.Refusal, headers: SecurityHeaders) {
+    init(_ refusal: ConnectionLimiter.Refusal, headers: SecurityHeaders, limiter: ConnectionLimiter) {
         text = switch refusal {
         case .serverFull: "The server is too busy to take another connection; try again in a minute."
         case .clientFull: "Too many connections from your address at once; close some and try again."
         }
         self.headers = headers
+        self.limiter = limiter
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -84,6 +88,11 @@ final class RefusedConnection: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // The client has sent all it will: the lingering is over.
+        if case .some(.inputClosed) = event as? ChannelEvent { context.close(promise: nil) }
+    }
+
     private func answer(_ context: ChannelHandlerContext) {
         guard !answered else { return }
         answered = true
@@ -93,7 +102,15 @@ final class RefusedConnection: ChannelInboundHandler {
         head += "Content-Type: text/plain; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\nRetry-After: 60\r\nConnection: close\r\n\r\n"
         let written = context.eventLoop.makePromise(of: Void.self)
         context.writeAndFlush(NIOAny(ByteBuffer(string: head + body)), promise: written)
-        written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        written.futureResult.assumeIsolated().whenComplete { [limiter] _ in
+            guard limiter.beginLinger() else {
+                context.close(promise: nil)
+                return
+            }
+            context.channel.closeFuture.whenComplete { _ in limiter.endLinger() }
+            context.close(mode: .output, promise: nil)
+            context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(1)) { context.close(promise: nil) }
+        }
     }
 }
 

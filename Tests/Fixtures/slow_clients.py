@@ -87,11 +87,11 @@ def watch(s, opened, kind, report):
                     s.sendall(b"a")
                 continue
         else:
-            report.update(kind=kind, statuses=statuses(data), text=data.decode("utf-8", "replace")[-300:], closed_after=None)
+            report.update(kind=kind, statuses=statuses(data), text=data.decode("utf-8", "replace"), closed_after=None)
             return
     except (ConnectionResetError, BrokenPipeError):
         pass
-    report.update(kind=kind, statuses=statuses(data), text=data.decode("utf-8", "replace")[-300:], closed_after=round(time.monotonic() - start, 2))
+    report.update(kind=kind, statuses=statuses(data), text=data.decode("utf-8", "replace"), closed_after=round(time.monotonic() - start, 2))
 
 
 opened = []
@@ -116,7 +116,7 @@ if normal:
             if not chunk:
                 break
             answer += chunk
-        result["normal"] = {"statuses": statuses(answer), "text": answer.decode("utf-8", "replace")[-300:], "seconds": round(time.monotonic() - began, 2)}
+        result["normal"] = {"statuses": statuses(answer), "text": answer.decode("utf-8", "replace"), "seconds": round(time.monotonic() - began, 2)}
     except OSError as error:
         result["normal"] = {"statuses": [], "text": str(error), "seconds": round(time.monotonic() - began, 2)}
 
