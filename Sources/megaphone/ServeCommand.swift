@@ -34,13 +34,13 @@ struct ServeCommand: AsyncMegaphoneCommand {
     @Option(name: .customLong("admin-token-file"), help: ArgumentHelp("Read the organiser's token from this file's first line.", valueName: "file"))
     var adminTokenFile: String?
 
-    @Option(name: .customLong("header-timeout"), help: ArgumentHelp("Time a client has to send a request's line and headers (500ms, 30s, 2m).", valueName: "duration"))
+    @Option(name: .customLong("header-timeout"), help: ArgumentHelp("Time a client has to send a request's line and headers (500ms, 30s, 2m, 1h).", valueName: "duration"))
     var headerTimeout = TimeoutArgument(ServerLimits().headerTimeout)
 
-    @Option(name: .customLong("body-timeout"), help: ArgumentHelp("Time a client has to send a request's body once its headers are in.", valueName: "duration"))
+    @Option(name: .customLong("body-timeout"), help: ArgumentHelp("Time a client has to send a request's body once its headers are in (500ms, 30s, 2m, 1h).", valueName: "duration"))
     var bodyTimeout = TimeoutArgument(ServerLimits().bodyTimeout)
 
-    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Time a kept-alive connection may wait for its next request.", valueName: "duration"))
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Time a kept-alive connection may wait for its next request (500ms, 30s, 2m, 1h).", valueName: "duration"))
     var idleTimeout = TimeoutArgument(ServerLimits().idleTimeout)
 
     @Option(name: .customLong("max-connections"), help: ArgumentHelp("Connections open at once, at most (lowered to fit the open-files limit).", valueName: "n"))
