@@ -2,10 +2,12 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// One log line per request: method, path (tokens hidden), status, milliseconds.
+/// One log line per request: method, path as the route table shows it (tokens, and
+/// whatever else a client typed, hidden), status, milliseconds.
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = WebRequestContext
     let logger: Logger
+    let routes: RouteTable
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -13,36 +15,27 @@ struct RequestLogMiddleware: RouterMiddleware {
         defer {
             let elapsed = ContinuousClock.now - start
             let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-            logger.info("\(request.method.rawValue) \(Self.redacted(request.uri.path)) \(status) \(String(format: "%.1f", ms))ms")
+            logger.info("\(request.method.rawValue) \(routes.logged(request.uri.path)) \(status) \(String(format: "%.1f", ms))ms")
         }
         let response = try await next(request, context)
         status = response.status.code
         return response
     }
-
-    /// `/confirm/…` and `/withdraw/…` lose their token: logs never hold one.
-    static func redacted(_ path: String) -> String {
-        for prefix in ["/confirm/", "/withdraw/", "/u/"] where path.hasPrefix(prefix) { return prefix + "<token>" }
-        return path
-    }
 }
 
-/// Headers on every answer: a Content-Security-Policy that allows only this
-/// server's own styles and script, no framing unless the campaign names origins
-/// that may embed it, no referrer (links carry tokens), no MIME sniffing.
+/// The security headers (`SecurityHeaders`) on every answer, with the campaign's
+/// `embed_from` origins allowed to frame its pages.
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = WebRequestContext
+    let headers: SecurityHeaders
     let embedding: [String: [String]]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
         let first = request.uri.path.split(separator: "/").first.map(String.init) ?? ""
-        let origins = embedding[first] ?? []
-        let ancestors = origins.isEmpty ? "'none'" : origins.joined(separator: " ")
-        response.headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors \(ancestors)"
-        if origins.isEmpty { response.headers[.init("X-Frame-Options")!] = "DENY" }
-        response.headers[.init("Referrer-Policy")!] = "no-referrer"
-        response.headers[.xContentTypeOptions] = "nosniff"
+        for field in headers.fields(embedders: embedding[first] ?? []) {
+            if let name = HTTPFields.Element.Name(field.name) { response.headers[name] = field.value }
+        }
         return response
     }
 }
@@ -59,16 +52,23 @@ struct ErrorPageMiddleware: RouterMiddleware {
         } catch let failure as PageFailure {
             return page(failure.status, heading: failure.heading, failure.text, back: failure.back)
         } catch let error as any HTTPResponseError {
-            switch error.status {
-            case .notFound: return page(.notFound, heading: "Not found", "There is nothing at this address. Check the link you were given.")
-            case .contentTooLarge: return page(.contentTooLarge, heading: "Too large", "The form is larger than 16 KB; shorten what you typed and send it again.")
-            case .methodNotAllowed: return page(.methodNotAllowed, heading: "Not allowed", "This address does not take that kind of request; use the page's links and forms.")
-            default: return page(error.status, heading: "Something is not right", "The request could not be handled. Go back, reload the page and try again.")
-            }
+            var response = errorPage(error)
+            // Such as the Allow header of a 405.
+            if let error = error as? HTTPError { response.headers.append(contentsOf: error.headers) }
+            return response
         } catch {
             context.logger.error("request failed: \(error)")
             return page(.internalServerError, heading: "Something went wrong on our side",
                         "Nothing you sent was lost or half-stored. Please try again in a minute.")
+        }
+    }
+
+    private func errorPage(_ error: any HTTPResponseError) -> Response {
+        switch error.status {
+        case .notFound: return page(.notFound, heading: "Not found", "There is nothing at this address. Check the link you were given.")
+        case .contentTooLarge: return page(.contentTooLarge, heading: "Too large", "The form is larger than 16 KB; shorten what you typed and send it again.")
+        case .methodNotAllowed: return page(.methodNotAllowed, heading: "Not allowed", "This address does not take that kind of request; use the page's links and forms.")
+        default: return page(error.status, heading: "Something is not right", "The request could not be handled. Go back, reload the page and try again.")
         }
     }
 

@@ -6,44 +6,57 @@ import MegaphoneSignatures
 import MegaphoneValue
 
 extension WebApp {
-    /// Every route, with the middleware that logs requests, adds security headers
-    /// and turns errors into plain HTML pages.
+    /// Every route, with the middleware that logs requests, adds security headers,
+    /// answers HEAD and 405s, and turns errors into plain HTML pages.
     public func router() -> Router<WebRequestContext> {
-        let router = Router(context: WebRequestContext.self)
-        router.add(middleware: RequestLogMiddleware(logger: logger))
-        router.add(middleware: SecurityHeadersMiddleware(embedding: embedding))
+        let routes = routeTable()
+        let router = Router(context: WebRequestContext.self, options: .autoGenerateHeadEndpoints)
+        router.add(middleware: RequestLogMiddleware(logger: logger, routes: routes))
+        router.add(middleware: SecurityHeadersMiddleware(headers: securityHeaders, embedding: embedding))
+        router.add(middleware: HeadAndPathMiddleware())
         router.add(middleware: ErrorPageMiddleware(pages: defaultPages))
-
-        // The first segments come from ServerPaths: the same list check refuses as campaign names.
-        router.get("/\(ServerPaths.health)") { _, _ in Self.text("ok\n") }
-        // The same answer to a POST: a load balancer's check, and the benchmark's ceiling
-        // (this server answering a trivial POST through the same middleware).
-        router.post("/\(ServerPaths.health)") { _, _ in Self.text("ok\n") }
-        router.get("/\(ServerPaths.assets)/site.css") { _, _ in try Self.asset("site.css", type: "text/css; charset=utf-8") }
-        router.get("/\(ServerPaths.assets)/count.js") { _, _ in try Self.asset("count.js", type: "text/javascript; charset=utf-8") }
-
-        router.get("/\(ServerPaths.confirm)/:token") { [self] _, context in try await confirmPage(context) }
-        router.post("/\(ServerPaths.confirm)/:token") { [self] request, context in try await confirm(request, context) }
-        router.get("/\(ServerPaths.withdraw)/:token") { [self] _, context in try await withdrawPage(context) }
-        router.post("/\(ServerPaths.withdraw)/:token") { [self] request, context in try await withdraw(request, context) }
-
-        router.get("/\(ServerPaths.unsubscribe)/:token") { [self] _, context in try unsubscribePage(context) }
-        router.post("/\(ServerPaths.unsubscribe)/:token") { [self] request, context in try await unsubscribe(request, context) }
-
-        router.get("/\(ServerPaths.admin)") { [self] request, context in try adminPage(request, context) }
-        router.post("/\(ServerPaths.admin)/login") { [self] request, context in try await adminLogin(request, context) }
-        router.post("/\(ServerPaths.admin)/logout") { [self] request, context in try await adminLogout(request, context) }
-        router.get("/\(ServerPaths.admin)/:name/export.csv") { [self] request, context in try await adminExport(request, context) }
-        router.post("/\(ServerPaths.admin)/:name/:action") { [self] request, context in try await adminAction(request, context) }
-
-        router.get("/:name") { [self] _, context in try campaignPage(context) }
-        router.post("/:name/sign") { [self] request, context in try await sign(request, context) }
-        // The form's address, opened as a page (a bookmark, a reload after a redirect): the campaign page.
-        router.get("/:name/sign") { [self] _, context in try signAddress(context) }
-        router.get("/:name/check-email") { [self] _, context in try checkEmail(context) }
-        router.get("/:name/count.json") { [self] _, context in try count(context) }
+        router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
+        routes.register(on: router)
         return router
     }
+
+    /// Every route the server answers; the one table the router, the 405 answers and the
+    /// request log all read. `:token` parameters are never logged.
+    func routeTable() -> RouteTable {
+        var routes = RouteTable(loggable: ["name": Set(order), "action": ["release", "close", "reopen"]])
+        // The first segments come from ServerPaths: the same list check refuses as campaign names.
+        routes.get("/\(ServerPaths.health)") { _, _ in Self.text("ok\n") }
+        // The same answer to a POST: a load balancer's check, and the benchmark's ceiling
+        // (this server answering a trivial POST through the same middleware).
+        routes.post("/\(ServerPaths.health)") { _, _ in Self.text("ok\n") }
+        routes.get("/\(ServerPaths.assets)/site.css") { _, _ in try Self.asset("site.css", type: "text/css; charset=utf-8") }
+        routes.get("/\(ServerPaths.assets)/count.js") { _, _ in try Self.asset("count.js", type: "text/javascript; charset=utf-8") }
+
+        routes.get("/\(ServerPaths.confirm)/:token") { [self] _, context in try await confirmPage(context) }
+        routes.post("/\(ServerPaths.confirm)/:token") { [self] request, context in try await confirm(request, context) }
+        routes.get("/\(ServerPaths.withdraw)/:token") { [self] _, context in try await withdrawPage(context) }
+        routes.post("/\(ServerPaths.withdraw)/:token") { [self] request, context in try await withdraw(request, context) }
+
+        routes.get("/\(ServerPaths.unsubscribe)/:token") { [self] _, context in try unsubscribePage(context) }
+        routes.post("/\(ServerPaths.unsubscribe)/:token") { [self] request, context in try await unsubscribe(request, context) }
+
+        routes.get("/\(ServerPaths.admin)") { [self] request, context in try adminPage(request, context) }
+        routes.post("/\(ServerPaths.admin)/login") { [self] request, context in try await adminLogin(request, context) }
+        routes.post("/\(ServerPaths.admin)/logout") { [self] request, context in try await adminLogout(request, context) }
+        routes.get("/\(ServerPaths.admin)/:name/export.csv") { [self] request, context in try await adminExport(request, context) }
+        routes.post("/\(ServerPaths.admin)/:name/:action") { [self] request, context in try await adminAction(request, context) }
+
+        routes.get("/:name") { [self] _, context in try campaignPage(context) }
+        routes.post("/:name/sign") { [self] request, context in try await sign(request, context) }
+        // The form's address, opened as a page (a bookmark, a reload after a redirect): the campaign page.
+        routes.get("/:name/sign") { [self] _, context in try signAddress(context) }
+        routes.get("/:name/check-email") { [self] _, context in try checkEmail(context) }
+        routes.get("/:name/count.json") { [self] _, context in try count(context) }
+        return routes
+    }
+
+    /// The headers every answer carries (HSTS when the public address is https).
+    var securityHeaders: SecurityHeaders { SecurityHeaders(https: settings.baseURL.lowercased().hasPrefix("https://")) }
 
     var defaultPages: PageRenderer? { order.first.flatMap { campaigns[$0]?.pages } ?? plainPages }
 

@@ -143,6 +143,7 @@ public final class WebApp: Sendable {
         startMailers()
         let app = Application(
             router: router(),
+            server: GuardedHTTP1Channel.builder(limits: settings.limits, limiter: ConnectionLimiter(settings.limits), headers: securityHeaders),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "megaphone"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

@@ -17,6 +17,8 @@ public struct WebSettings: Sendable {
     public var adminSessionLifetime: Double = 12 * 3600
     /// The range `--admin-session` accepts: a second (for tests) to a week.
     public static let adminSessionRange: ClosedRange<Double> = 1...(7 * 24 * 3600)
+    /// Timeouts and connection caps.
+    public var limits = ServerLimits()
 
     /// The largest form body accepted.
     public static let maxBody = 16 * 1024

@@ -40,6 +40,21 @@ struct ServeCommand: AsyncMegaphoneCommand {
     @Option(name: .customLong("admin-session"), help: ArgumentHelp("How long an organiser's login lasts: 30m, 12h (default), up to 168h.", valueName: "duration"))
     var adminSession: String?
 
+    @Option(name: .customLong("header-timeout"), help: ArgumentHelp("Time a client has to send a request's line and headers (500ms, 30s, 2m, 1h).", valueName: "duration"))
+    var headerTimeout = TimeoutArgument(ServerLimits().headerTimeout)
+
+    @Option(name: .customLong("body-timeout"), help: ArgumentHelp("Time a client has to send a request's body once its headers are in (500ms, 30s, 2m, 1h).", valueName: "duration"))
+    var bodyTimeout = TimeoutArgument(ServerLimits().bodyTimeout)
+
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Time a kept-alive connection may wait for its next request (500ms, 30s, 2m, 1h).", valueName: "duration"))
+    var idleTimeout = TimeoutArgument(ServerLimits().idleTimeout)
+
+    @Option(name: .customLong("max-connections"), help: ArgumentHelp("Connections open at once, at most (lowered to fit the open-files limit).", valueName: "n"))
+    var maxConnections = ServerLimits().maxConnections
+
+    @Option(name: .customLong("max-per-client"), help: ArgumentHelp("Connections open at once from one client address (an IPv6 /64); 0 for no cap.", valueName: "n"))
+    var maxPerClient = ServerLimits().maxPerClient
+
     @OptionGroup var connection: ConnectionOptions
 
     @OptionGroup var retry: RetryOptions
@@ -72,6 +87,19 @@ struct ServeCommand: AsyncMegaphoneCommand {
                 throw usage("--admin-session takes how long an organiser's login lasts, from 1s to 168h, as in 30m or 12h")
             }
             settings.adminSessionLifetime = seconds
+        }
+        guard maxConnections > 0 else { throw usage("--max-connections takes a number of connections above 0, such as 10000") }
+        guard maxPerClient >= 0 else { throw usage("--max-per-client takes a number of connections, such as 256, or 0 for no cap") }
+        var limits = ServerLimits()
+        limits.headerTimeout = headerTimeout.duration
+        limits.bodyTimeout = bodyTimeout.duration
+        limits.idleTimeout = idleTimeout.duration
+        limits.maxConnections = maxConnections
+        limits.maxPerClient = maxPerClient
+        let openFiles = FileDescriptorLimit.raiseToHard()
+        settings.limits = limits.capped(byFileDescriptors: openFiles)
+        if settings.limits.maxConnections < maxConnections {
+            console.err("At most \(settings.limits.maxConnections) connections at once: the open-files limit is \(openFiles) (raise it with `ulimit -n` or systemd's LimitNOFILE=).\n")
         }
         if let file = adminTokenFile {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {

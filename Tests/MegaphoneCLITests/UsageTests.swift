@@ -48,6 +48,11 @@ import Testing
         (["template", "render", "a", "--html=yes"], "Error: The option '--html' does not take any value, but 'yes' was specified."),
         (["send", "--connections"], "Error: Missing value for '--connections <n>'"),
         (["send", "c.json", "--rate", "fast"], "Error: --rate takes a pace such as 10/s, 300/min or 1000/h"),
+        (["serve", "c.json", "--header-timeout", "soon"], "Error: The value 'soon' is invalid for '--header-timeout <duration>'"),
+        (["serve", "c.json", "--body-timeout", "30"], "Error: The value '30' is invalid for '--body-timeout <duration>'"),
+        (["serve", "c.json", "--idle-timeout", "0s"], "Error: The value '0s' is invalid for '--idle-timeout <duration>'"),
+        (["serve", "c.json", "--max-connections", "0"], "Error: --max-connections takes a number of connections above 0, such as 10000"),
+        (["serve", "c.json", "--max-per-client=-1"], "Error: --max-per-client takes a number of connections, such as 256, or 0 for no cap"),
     ])
     func usageErrors(arguments: [String], firstLine: String) throws {
         let result = try CLI.run(arguments)

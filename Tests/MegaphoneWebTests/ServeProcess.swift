@@ -11,12 +11,17 @@ final class ServeProcess: @unchecked Sendable {
     let errors: URL
     var base: String { "http://127.0.0.1:\(port)" }
 
-    init(_ campaigns: [String], in folder: URL, extra: [String] = [], environment: [String: String] = [:]) throws {
+    /// - Parameter openFiles: a limit on open files (`ulimit -n`, soft and hard) to start serve under.
+    init(_ campaigns: [String], in folder: URL, extra: [String] = [], environment: [String: String] = [:], openFiles: Int? = nil) throws {
         port = try Self.freePort()
         errors = folder.appendingPathComponent("serve-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         process.executableURL = CLI.binary
         process.arguments = ["serve"] + campaigns + ["--listen", "127.0.0.1:\(port)", "--per-ip", "0", "--outbox", folder.appendingPathComponent("outbox").path] + extra
+        if let openFiles {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(openFiles) && exec \"$0\" \"$@\"", CLI.binary.path] + (process.arguments ?? [])
+        }
         process.currentDirectoryURL = folder
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
