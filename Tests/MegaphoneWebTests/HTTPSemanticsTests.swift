@@ -43,7 +43,7 @@ import Testing
         ("PUT /healthz", "GET, HEAD, POST"),
         ("DELETE /petition", "GET, HEAD"),
         ("POST /petition/count.json", "GET, HEAD"),
-        ("GET /petition/sign", "POST"),
+        ("PUT /petition/sign", "POST, GET, HEAD"),
         ("PATCH /confirm/abc", "GET, HEAD, POST"),
     ])
     func aWrongMethodIs405WithTheMethodsThePathTakes(request: String, allowed: String) throws {
@@ -96,9 +96,11 @@ import Testing
         let small = try RawConnection(port: server.port)
         small.send("POST /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n")
         let interim = small.read(until: "\r\n\r\n", seconds: 10)
-        #expect(interim == "HTTP/1.1 100 Continue\r\n\r\n", "\(interim)")
+        // /healthz answers without reading the body, so its 200 may follow the 100 at once.
+        #expect(interim.hasPrefix("HTTP/1.1 100 Continue\r\n\r\n"), "\(interim)")
         small.send("a=b&c")
-        let final = small.read(seconds: 10)
+        let rest = small.read(seconds: 10)
+        let final = rest.hasPrefix("HTTP/1.1 100 Continue") ? rest : interim + rest
         #expect(final.hasPrefix("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"), "\(final)")
         #expect(final.hasSuffix("\r\n\r\nok\n"))
     }
