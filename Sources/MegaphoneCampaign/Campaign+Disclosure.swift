@@ -18,23 +18,7 @@ extension Campaign {
     public var disclosure: Disclosure {
         let page = manifest.page
         let fields = (page?.fields ?? ["name"]) + (manifest.mode == .eachSigner ? ["message"] : [])
-        var printed: Set<String> = []
-        var templates: [Template] = []
-        for letter in letters.values { templates += letter.headers.map(\.template) + [letter.body] }
-        templates += htmls.values
-        for template in templates {
-            for use in template.tagUses {
-                switch manifest.mode {
-                case .eachSigner:
-                    if use.name.hasPrefix("signer.") { printed.insert(String(use.name.dropFirst("signer.".count))) }
-                case .joint:
-                    if use.sections.contains("signers") { printed.insert(use.name) }
-                    if use.name.hasPrefix("signers.") { printed.insert(String(use.name.dropFirst("signers.".count))) }
-                case .eachRecipient:
-                    break
-                }
-            }
-        }
+        var printed = Set(letterTemplates.flatMap { $0.template.tagUses.compactMap(signerField(printedBy:)) })
         // A letter page's letters are from "NAME via CAMPAIGN": the name always goes.
         if manifest.mode == .eachSigner { printed.insert("name") }
         let always = manifest.mode == .eachSigner

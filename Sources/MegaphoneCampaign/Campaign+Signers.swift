@@ -1,7 +1,4 @@
 extension Campaign {
-    /// How many signers the campaign's letters are signed by or written for.
-    public var signerCount: Int { signers.count }
-
     /// A joint letter with nobody under it, or an each-signer campaign with no signer
     /// (no letter at all): an error for `check`, `render` and `send` unless the
     /// organiser says an empty campaign is meant (`--allow-empty`). `serve` opens such

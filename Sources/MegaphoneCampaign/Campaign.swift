@@ -273,8 +273,11 @@ public final class Campaign: Sendable {
         do {
             let store = try SignatureStore(path: path, create: false)
             signatures = try store.signatures(campaign: manifest.name, state: .confirmed)
-            let counts = try store.counts(campaign: manifest.name)
-            waiting = (counts[.pending] ?? 0) + (counts[.quarantined] ?? 0)
+            // Only the "nobody signed" error says how many wait; a campaign with signers skips the count.
+            if signatures.isEmpty {
+                let counts = try store.counts(campaign: manifest.name)
+                waiting = (counts[.pending] ?? 0) + (counts[.quarantined] ?? 0)
+            }
         } catch let error as StoreError {
             return ([], [CampaignDiagnostic(path: path, message: error.message, isMissingFile: error.code == .missing)], 0)
         } catch {
@@ -318,12 +321,13 @@ public final class Campaign: Sendable {
     /// or "yes" in a signers file's `reply_to` column). A signers file without that
     /// column is the organiser's list: its signers' letters carry their address.
     static func allowsReply(_ fields: [String: String], manifest: CampaignManifest) -> Bool {
-        let choice = fields[PageSettings.replyChoiceField]?.trimmingSpaces.lowercased()
+        let chose = fields[PageSettings.replyChoiceField].map { ["yes", "true", "1", "on"].contains($0.trimmingSpaces.lowercased()) }
         switch manifest.page?.replyToSigner {
         case .always?: return true
         case .never?: return false
-        case .ask?: return manifest.signerStore == nil && choice == nil ? true : ["yes", "true", "1", "on"].contains(choice ?? "")
-        case nil: return choice.map { ["yes", "true", "1", "on"].contains($0) } ?? true
+        // A store's signer who was never asked (no choice kept) is not written for.
+        case .ask?: return chose ?? (manifest.signerStore == nil)
+        case nil: return chose ?? true
         }
     }
 

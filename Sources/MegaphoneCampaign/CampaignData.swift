@@ -18,9 +18,6 @@ struct CampaignData: Sendable {
         let languages: Set<String>
     }
 
-    /// The values for letters in `language` ("" for the default letter).
-    func values(for language: String) -> Value { byLanguage[language] ?? base }
-
     /// Loads `files`, looking beside each for versions in `languages`.
     static func load(_ files: [String], languages: Set<String>) -> (CampaignData, [CampaignDiagnostic]) {
         var problems: [CampaignDiagnostic] = []

@@ -10,7 +10,7 @@ extension Campaign {
     }
 
     /// Every template of the letter: language versions, their headers, the HTML twins.
-    private var letterTemplates: [(language: String, header: String?, template: Template)] {
+    var letterTemplates: [(language: String, header: String?, template: Template)] {
         var all: [(String, String?, Template)] = []
         for (language, letter) in letters.sorted(by: { $0.key < $1.key }) {
             for header in letter.headers { all.append((language, header.name, header.template)) }
@@ -18,6 +18,16 @@ extension Campaign {
         }
         for (language, html) in htmls.sorted(by: { $0.key < $1.key }) { all.append((language, nil, html)) }
         return all
+    }
+
+    /// The signer's field a tag prints: `signer.X` in each-signer mode, a name inside
+    /// `{{#signers}}` in joint mode; nil for anything else.
+    func signerField(printedBy use: TagUse) -> String? {
+        switch manifest.mode {
+        case .eachSigner: use.name.hasPrefix("signer.") ? String(use.name.dropFirst("signer.".count)) : nil
+        case .joint: use.sections.contains("signers") ? use.name : nil
+        case .eachRecipient: nil
+        }
     }
 
     private func warning(_ template: Template, _ use: TagUse, _ message: String) -> CampaignDiagnostic {
@@ -34,24 +44,15 @@ extension Campaign {
         var warnings: [CampaignDiagnostic] = []
         for (_, _, template) in letterTemplates {
             for use in template.tagUses where !use.hasDefault {
-                let field: String
-                let written: String
-                switch manifest.mode {
-                case .eachSigner:
-                    guard use.name.hasPrefix("signer."), !use.sections.contains(use.name) else { continue }
-                    field = String(use.name.dropFirst("signer.".count))
-                    written = use.name
-                case .joint:
-                    guard let list = use.sections.lastIndex(of: "signers"), !use.sections[(list + 1)...].contains(use.name) else { continue }
-                    field = use.name
-                    written = use.name
-                case .eachRecipient:
-                    continue
-                }
-                guard optional.contains(field) else { continue }
+                guard let field = signerField(printedBy: use), optional.contains(field) else { continue }
+                // Guarded by a section on the same name (inside the signers' list, in joint mode).
+                let enclosing = manifest.mode == .joint
+                    ? use.sections.lastIndex(of: "signers").map { use.sections[($0 + 1)...] } ?? []
+                    : use.sections[...]
+                guard !enclosing.contains(use.name) else { continue }
                 warnings.append(warning(template, use, """
-                    '\(field)' is optional on the page, but the letter prints {{\(written)}} whether or not it was filled in: \
-                    a supporter who leaves it empty gets a broken line; wrap it in {{#\(written)}}…{{/\(written)}}, \
+                    '\(field)' is optional on the page, but the letter prints {{\(use.name)}} whether or not it was filled in: \
+                    a supporter who leaves it empty gets a broken line; wrap it in {{#\(use.name)}}…{{/\(use.name)}}, \
                     give it | default: "…", or list "\(field)" in the page's "required"
                     """))
             }

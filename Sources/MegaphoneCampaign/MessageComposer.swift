@@ -21,7 +21,7 @@ struct MessageComposer {
     /// The one-click unsubscribe link for this recipient, when the campaign offers one.
     var unsubscribeURL: String? {
         guard manifest.unsubscribe != nil, let base = manifest.baseURL, let tokens = campaign.tokens else { return nil }
-        return base + "/u/" + tokens.unsubscribeToken(for: recipient.mailbox.address.description)
+        return base + "/\(ServerPaths.unsubscribe)/" + tokens.unsubscribeToken(for: recipient.mailbox.address.description)
     }
 
     /// What `| pick` keys its choices on: the message, and its recipient and signer.

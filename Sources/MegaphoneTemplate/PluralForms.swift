@@ -1,3 +1,4 @@
+import Foundation
 import MegaphoneValue
 
 /// The forms a `plural` filter was given: `"# day|# days"` (in the order of the
@@ -14,15 +15,15 @@ struct PluralForms: Sendable, Equatable {
     }
 
     static func parse(_ text: String) -> Result<PluralForms, Problem> {
-        let parts = text.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingSpacesAndTabs }
+        let parts = text.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         guard !parts.contains(where: \.isEmpty) else {
             return .failure(Problem(message: "the filter 'plural' has an empty form; write each form between the '|', as in | plural: \"# day|# days\""))
         }
         var named: [PluralRules.Category: String] = [:]
         var positional: [String] = []
         for part in parts {
-            if let colon = part.firstIndex(of: ":"), let category = PluralRules.Category(rawValue: String(part[..<colon]).trimmingSpacesAndTabs) {
-                named[category] = String(part[part.index(after: colon)...]).trimmingSpacesAndTabs
+            if let colon = part.firstIndex(of: ":"), let category = PluralRules.Category(rawValue: part[..<colon].trimmingCharacters(in: .whitespaces)) {
+                named[category] = part[part.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             } else {
                 positional.append(part)
             }
@@ -52,7 +53,7 @@ struct PluralForms: Sendable, Equatable {
         guard let chosen = byCategory[category] ?? byCategory[.other] ?? required.last.flatMap({ byCategory[$0] }) else {
             return .failure(FilterFailure(message: "the filter 'plural' has no '\(category.rawValue)' form for \(number) in '\(language)' (\(example))"))
         }
-        return .success(chosen.replacingHash(with: String(number)))
+        return .success(chosen.replacingOccurrences(of: "#", with: String(number)))
     }
 
     /// A whole number from a number or numeric text.
@@ -60,23 +61,8 @@ struct PluralForms: Sendable, Equatable {
         switch value {
         case .int(let number): number
         case .double(let number): number.rounded() == number && abs(number) < 1e15 ? Int(number) : nil
-        case .string(let text): Int(text.trimmingSpacesAndTabs)
+        case .string(let text): Int(text.trimmingCharacters(in: .whitespaces))
         default: nil
         }
-    }
-}
-
-private extension StringProtocol {
-    var trimmingSpacesAndTabs: String {
-        var slice = Substring(self)
-        while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
-        while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
-        return String(slice)
-    }
-
-    func replacingHash(with number: String) -> String {
-        var out = ""
-        for character in self { if character == "#" { out += number } else { out.append(character) } }
-        return out
     }
 }

@@ -54,8 +54,8 @@ struct SignerMail: Sendable {
         let context: Value = .object([
             "name": .string(fields["name"] ?? ""),
             "title": .string(campaign.page.title),
-            "confirm_url": .string("\(baseURL)/confirm/\(request.confirmToken)"),
-            "withdraw_url": .string("\(baseURL)/withdraw/\(request.withdrawToken)"),
+            "confirm_url": .string("\(baseURL)/\(ServerPaths.confirm)/\(request.confirmToken)"),
+            "withdraw_url": .string("\(baseURL)/\(ServerPaths.withdraw)/\(request.withdrawToken)"),
             "days": .int(campaign.page.confirmDays),
             "sender": .string(manifest.sender.displayName),
             "campaign": .object(["name": .string(manifest.name)]),
