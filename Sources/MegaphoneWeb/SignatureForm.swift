@@ -13,8 +13,6 @@ struct SignatureForm: Sendable {
     var message = ""
     /// Field name → what to fix, in the page's language.
     var errors: [String: String] = [:]
-    /// On a letter page that asks: whether the recipients may reply to the supporter.
-    var allowsReply = false
     /// The form's token, kept when the form is shown again to be fixed.
     var csrf: String?
 
@@ -50,8 +48,8 @@ struct SignatureForm: Sendable {
             }
         }
         if asksReply {
-            allowsReply = form[PageSettings.replyChoiceField] == "yes"
-            fields[PageSettings.replyChoiceField] = allowsReply ? "yes" : "no"
+            // Kept with the signature: "yes" only when the supporter ticked the box.
+            fields[PageSettings.replyChoiceField] = form[PageSettings.replyChoiceField] == "yes" ? "yes" : "no"
         }
         if let recipients {
             targets = form.all("target").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }

@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import MegaphoneCampaign
 import MegaphoneSignatures
-import MegaphoneTemplate
 import MegaphoneValue
 import NIOCore
 
@@ -29,15 +28,6 @@ extension WebApp {
         return (pages.plural("written_so_far", count), pages.plural("letters_count", letters))
     }
 
-    /// The label's forms by plural category, as the strings file gives them.
-    private func countForms(_ campaign: WebCampaign) -> [(String, String)] {
-        let key = campaign.isLetterPage ? "written_so_far" : "signed_so_far"
-        guard case .object(let forms)? = campaign.pages.strings[key] else { return [] }
-        return PluralRules.Category.allCases.compactMap { category in
-            if case .string(let text)? = forms[category.rawValue] { (category.rawValue, text) } else { nil }
-        }
-    }
-
     /// The campaign's page: appeal, demands, count, and the form (with what was typed and what to fix).
     func renderForm(_ campaign: WebCampaign, form: SignatureForm?) -> String {
         let pages = campaign.pages
@@ -61,7 +51,7 @@ extension WebApp {
         if let letters { context["letters_label"] = .string(letters) }
         // The count's words in every form the language has, for the script that
         // refreshes the count (it picks one with the browser's Intl.PluralRules).
-        context["count_forms"] = .array(countForms(campaign).map { category, text in
+        context["count_forms"] = .array(campaign.countForms.map { category, text in
             .object(["category": .string(category), "text": .string(text)])
         })
         if let goal = campaign.page.goal {
@@ -119,7 +109,7 @@ extension WebApp {
         if campaign.page.replyToSigner == .ask {
             letter["reply_choice"] = .bool(true)
             letter["reply_field"] = .string(PageSettings.replyChoiceField)
-            letter["reply_checked"] = .bool(form?.allowsReply ?? false)
+            letter["reply_checked"] = .bool(form?.fields[PageSettings.replyChoiceField] == "yes")
             letter["reply_hint"] = .string(campaign.replyHint)
         }
         return letter

@@ -24,6 +24,12 @@ final class WebCampaign: Sendable {
     let recipientNames: [String]
     /// What a signature gives the recipients, read from the campaign's templates.
     let disclosure: Disclosure
+    /// Texts every page view shows, made once: the form's note on what leaves the
+    /// site, the footer, the reply checkbox's hint, the count's plural forms.
+    let privacyText: String
+    let footerText: String
+    let replyHint: String
+    let countForms: [(category: String, text: String)]
 
     struct Target: Sendable {
         let email: String
@@ -78,15 +84,19 @@ final class WebCampaign: Sendable {
             targets = []
         }
         targetEmails = Set(targets.map(\.email))
+        let sender = campaign.manifest.sender.displayName.isEmpty ? campaign.manifest.sender.address.description : campaign.manifest.sender.displayName
+        privacyText = Self.privacy(disclosure, recipients: recipientNames, isLetterPage: isLetterPage, sender: sender, pages: pages)
+        footerText = Self.footer(disclosure, isLetterPage: isLetterPage, pages: pages)
+        replyHint = pages.text("reply_hint", filling: ["campaign": sender])
+        countForms = Self.countForms(isLetterPage: isLetterPage, pages: pages)
     }
 
     /// The form's note on what leaves the site, from the campaign's own templates:
     /// which fields the petition lists or the letter carries, and to whom.
-    var privacyText: String {
+    private static func privacy(_ disclosure: Disclosure, recipients names: [String], isLetterPage: Bool, sender: String, pages: PageRenderer) -> String {
         let fields = pages.list(disclosure.fields.map { pages.text("fieldname_\($0)") })
-        let sender = campaign.manifest.sender.displayName.isEmpty ? campaign.manifest.sender.address.description : campaign.manifest.sender.displayName
         guard isLetterPage else {
-            let recipients = recipientNames.count <= 5 ? pages.list(recipientNames) : pages.plural("recipients_count", recipientNames.count)
+            let recipients = names.count <= 5 ? pages.list(names) : pages.plural("recipients_count", names.count)
             return pages.text(disclosure.fields.isEmpty ? "privacy_count_only" : "privacy", filling: ["fields": fields, "recipients": recipients])
         }
         let reply = disclosure.addressAlwaysSent ? "privacy_reply_always" : disclosure.addressOnRequest ? "privacy_reply_ask" : "privacy_reply_never"
@@ -94,15 +104,17 @@ final class WebCampaign: Sendable {
     }
 
     /// The pages' footer: what the supporter's email address is used for, truthfully for this campaign.
-    var footerText: String {
+    private static func footer(_ disclosure: Disclosure, isLetterPage: Bool, pages: PageRenderer) -> String {
         guard isLetterPage else { return pages.text(disclosure.addressAlwaysSent ? "footer_address_listed" : "footer") }
         return pages.text(disclosure.addressAlwaysSent ? "footer_letter_always" : disclosure.addressOnRequest ? "footer_letter_ask" : "footer_letter_never")
     }
 
-    /// The reply checkbox's hint (letter pages that ask).
-    var replyHint: String {
-        let sender = campaign.manifest.sender.displayName.isEmpty ? campaign.manifest.sender.address.description : campaign.manifest.sender.displayName
-        return pages.text("reply_hint", filling: ["campaign": sender])
+    /// The count label's forms by plural category, as the strings file gives them.
+    private static func countForms(isLetterPage: Bool, pages: PageRenderer) -> [(category: String, text: String)] {
+        guard case .object(let forms)? = pages.strings[isLetterPage ? "written_so_far" : "signed_so_far"] else { return [] }
+        return PluralRules.Category.allCases.compactMap { category in
+            if case .string(let text)? = forms[category.rawValue] { (category.rawValue, text) } else { nil }
+        }
     }
 
     /// A supporter-facing string, in its letter-page wording where it has one
