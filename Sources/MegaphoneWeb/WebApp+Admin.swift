@@ -37,7 +37,7 @@ extension WebApp {
     func checkToken<Given: StringProtocol>(_ given: Given, _ context: WebRequestContext, via: String) -> AdminAccess {
         guard let adminToken else { return .denied }
         let address = context.clientIP.isEmpty ? "an unknown address" : context.clientIP
-        let client = LoginThrottle.client(context.clientIP)
+        let client = ClientKey(context.remoteAddress)
         if let wait = loginThrottle.retryAfter(client) {
             logger.warning("admin login refused from \(address) (\(via)): \(loginThrottle.limit) wrong tokens in \(Int(loginThrottle.window / 60)) minutes; locked out for \(wait) more seconds")
             return .lockedOut(retryAfter: wait)
