@@ -28,8 +28,10 @@ struct SignerMail: Sendable {
             if let own = campaign.campaign.confirmationTemplates {
                 (confirmSubject, confirmBody) = own
             } else {
-                confirmSubject = try Template(source: pages.text("mail_confirm_subject", campaign.page.title), path: "confirmation email", options: options)
-                confirmBody = try Template(source: pages.text("mail_confirm_body"), path: "confirmation email", options: options)
+                // A letter page's supporter confirms a letter, not a signature.
+                let confirm = campaign.isLetterPage ? "mail_confirm_letter" : "mail_confirm"
+                confirmSubject = try Template(source: pages.text("\(confirm)_subject", campaign.page.title), path: "confirmation email", options: options)
+                confirmBody = try Template(source: pages.text("\(confirm)_body"), path: "confirmation email", options: options)
             }
             noticeSubject = try Template(source: pages.text("mail_notice_subject", campaign.page.title), path: "notice email", options: options)
             noticeBody = try Template(source: pages.text("mail_notice_body"), path: "notice email", options: options)

@@ -19,6 +19,24 @@ extension RouteTests {
         return nil
     }
 
+    /// A message's text with quoted-printable undone (soft breaks joined, =XX decoded).
+    func quotedPrintableDecoded(_ message: String) -> String {
+        let bytes = Array(message.replacingOccurrences(of: "=\r\n", with: "").utf8)
+        var out: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "="), index + 2 < bytes.count,
+               let value = UInt8(String(decoding: bytes[(index + 1)...(index + 2)], as: UTF8.self), radix: 16) {
+                out.append(value)
+                index += 3
+            } else {
+                out.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     func confirmLatest(_ client: Client, to address: String, count: Int) async throws -> String {
         let mails = fixture.waitForOutbox(count).filter { $0.contains(address) && $0.contains("/confirm/") }
         let token = try #require(mails.last.flatMap { link("confirm", in: $0) })
@@ -184,6 +202,10 @@ extension RouteTests {
             let (_, check, _) = try await get(client, "/letters/check-email")
             #expect(check.contains("прочитайте своё письмо"))
             let mail = try #require(fixture.waitForOutbox(1).first)
+            // The confirmation email asks to confirm a letter, not a signature.
+            let body = quotedPrintableDecoded(mail)
+            #expect(body.contains("Письмо ещё не отправлено"))
+            #expect(!body.contains("подписали"))
             let (_, confirm, _) = try await get(client, "/confirm/\(try #require(link("confirm", in: mail)))")
             #expect(confirm.contains("<h1>Подтвердите письмо</h1>"))
             #expect(!confirm.contains("Подтвердите подпись"))
