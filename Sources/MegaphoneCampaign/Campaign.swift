@@ -77,9 +77,18 @@ public final class Campaign: Sendable {
         self.suppression = suppression
     }
 
+    /// Whether opening a campaign reads its signers.
+    public enum SignerReading: Sendable {
+        /// Every signer, from the CSV file or the store's confirmed signatures (check, render, send).
+        case all
+        /// None: a server fills the store, and its pages read counts, never the list
+        /// (opening a petition of a million signatures costs no more than an empty one).
+        case none
+    }
+
     /// Opens the campaign file at `path`. Returns nil with the errors when it cannot
     /// be used; warnings come back either way.
-    public static func open(_ path: String, date: Date = Date()) -> (Campaign?, [CampaignDiagnostic]) {
+    public static func open(_ path: String, date: Date = Date(), signers reading: SignerReading = .all) -> (Campaign?, [CampaignDiagnostic]) {
         let (loaded, manifestProblems) = CampaignManifest.load(path)
         guard let manifest = loaded else { return (nil, manifestProblems) }
         var problems = manifestProblems
@@ -130,7 +139,9 @@ public final class Campaign: Sendable {
 
         var signers: [SignerRow] = []
         var waitingSigners = 0
-        if let store = manifest.signerStore {
+        if reading == .none {
+            // Nothing read: the server's pages count from the store.
+        } else if let store = manifest.signerStore {
             let (rows, storeProblems, waiting) = loadStoreSigners(store, manifest: manifest)
             signers = rows
             waitingSigners = waiting

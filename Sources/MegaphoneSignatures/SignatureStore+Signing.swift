@@ -92,8 +92,8 @@ public enum WithdrawOutcome: Sendable, Equatable {
 extension SignatureStore {
     /// The signature a token of `purpose` belongs to, and when the token stops working
     /// (nil: never), whether or not it has expired; nil when the token is unknown.
-    public func signature(token: Token, purpose: String) throws -> (signature: Signature, expires: Date?)? {
-        try pool.read { db in
+    public func signature(token: Token, purpose: String) async throws -> (signature: Signature, expires: Date?)? {
+        try await pool.read { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT signature.*, token.expires_at AS token_expires_at FROM token JOIN signature ON signature.id = token.signature_id
                 WHERE token.hash = ? AND token.purpose = ?

@@ -103,6 +103,11 @@ public final class SignatureStore: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v2: counts kept beside the signatures, where a signature came from") { db in
+            try db.execute(sql: CountTriggers.schema)
+            try db.execute(sql: "ALTER TABLE signature ADD COLUMN source TEXT NOT NULL DEFAULT 'web'")
+            try CountTriggers.recount(campaign: nil, in: db)
+        }
         return migrator
     }
 }

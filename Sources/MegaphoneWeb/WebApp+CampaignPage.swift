@@ -9,9 +9,9 @@ import NIOCore
 /// something needs fixing — sees again with a summary of what to fix at the top of
 /// the form (the GOV.UK error-summary pattern).
 extension WebApp {
-    func campaignPage(_ context: WebRequestContext) throws -> Response {
+    func campaignPage(_ context: WebRequestContext) async throws -> Response {
         let campaign = try campaign(context)
-        return Self.html(renderForm(campaign, form: nil))
+        return Self.html(await renderForm(campaign, form: nil))
     }
 
     /// `GET /NAME/sign`: the form's own address opened as a page goes to the campaign page.
@@ -21,18 +21,19 @@ extension WebApp {
     }
 
     /// The count shown on the page: signatures, or writers and letters on a letter page.
-    func countText(_ campaign: WebCampaign, count: Int) -> (label: String, letters: String?) {
+    func countText(_ campaign: WebCampaign, tally: Tally) -> (label: String, letters: String?) {
         let pages = campaign.pages
-        guard campaign.isLetterPage else { return (pages.plural("signed_so_far", count), nil) }
-        let letters = (try? campaign.store.confirmedLetterCount(campaign: campaign.name)) ?? 0
-        return (pages.plural("written_so_far", count), pages.plural("letters_count", letters))
+        guard campaign.isLetterPage else { return (pages.plural("signed_so_far", tally.confirmed), nil) }
+        return (pages.plural("written_so_far", tally.confirmed), pages.plural("letters_count", tally.letters))
     }
 
     /// The campaign's page: appeal, demands, count, and the form (with what was typed and what to fix).
-    func renderForm(_ campaign: WebCampaign, form: SignatureForm?) -> String {
+    /// The counts are one read of the store's kept counts, off the server's event loops.
+    func renderForm(_ campaign: WebCampaign, form: SignatureForm?) async -> String {
         let pages = campaign.pages
-        let count = (try? campaign.store.confirmedCount(campaign: campaign.name)) ?? 0
-        let (label, letters) = countText(campaign, count: count)
+        let tally = (try? await campaign.store.tally(campaign: campaign.name)) ?? .empty
+        let count = tally.confirmed
+        let (label, letters) = countText(campaign, tally: tally)
         var context: Object = [
             "campaign": .string(campaign.name),
             "count": .string(pages.number(count)),
@@ -40,7 +41,7 @@ extension WebApp {
             "appeal": .string(campaign.appealHTML),
             "demands": .array(campaign.demands.map(Value.string)),
             "has_demands": .bool(!campaign.demands.isEmpty),
-            "closed": .bool(campaign.isClosed()),
+            "closed": .bool(campaign.isClosed(override: tally.closedOverride)),
             "closed_text": .string(campaign.text("closed")),
             "csrf": .string(form?.csrf ?? csrf.issue("sign:\(campaign.name)")),
             "has_errors": .bool(!(form?.errors.isEmpty ?? true)),
@@ -131,7 +132,7 @@ extension WebApp {
         let campaign = try campaign(context)
         let pages = campaign.pages
         let form = try await Self.form(request, context, pages: pages)
-        if campaign.isClosed() {
+        if await campaign.isClosed() {
             throw PageFailure(.forbidden, heading: pages.text("closed_heading"), campaign.text("closed"))
         }
         let purpose = "sign:\(campaign.name)"
@@ -150,7 +151,7 @@ extension WebApp {
                                     smtputf8: campaign.campaign.manifest.smtputf8, strings: pages)
         guard checked.isValid else {
             checked.csrf = form["csrf"]
-            return Self.html(renderForm(campaign, form: checked), status: .unprocessableContent)
+            return Self.html(await renderForm(campaign, form: checked), status: .unprocessableContent)
         }
         try redeem(form["csrf"], purpose: purpose, pages: pages)
         if campaign.isLetterPage { checked.fields["message"] = checked.message }
@@ -182,9 +183,9 @@ extension WebApp {
                                        footer: campaign.footerText))
     }
 
-    func count(_ context: WebRequestContext) throws -> Response {
+    func count(_ context: WebRequestContext) async throws -> Response {
         let campaign = try campaign(context)
-        let count = try campaign.store.confirmedCount(campaign: campaign.name)
+        let count = try await campaign.store.tally(campaign: campaign.name).confirmed
         let goal = campaign.page.goal.map(String.init) ?? "null"
         var headers: HTTPFields = [.contentType: "application/json"]
         headers[.cacheControl] = "no-cache"

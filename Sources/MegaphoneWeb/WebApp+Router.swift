@@ -40,18 +40,18 @@ extension WebApp {
         routes.get("/\(ServerPaths.unsubscribe)/:token") { [self] _, context in try unsubscribePage(context) }
         routes.post("/\(ServerPaths.unsubscribe)/:token") { [self] request, context in try await unsubscribe(request, context) }
 
-        routes.get("/\(ServerPaths.admin)") { [self] request, context in try adminPage(request, context) }
+        routes.get("/\(ServerPaths.admin)") { [self] request, context in try await adminPage(request, context) }
         routes.post("/\(ServerPaths.admin)/login") { [self] request, context in try await adminLogin(request, context) }
         routes.post("/\(ServerPaths.admin)/logout") { [self] request, context in try await adminLogout(request, context) }
         routes.get("/\(ServerPaths.admin)/:name/export.csv") { [self] request, context in try await adminExport(request, context) }
         routes.post("/\(ServerPaths.admin)/:name/:action") { [self] request, context in try await adminAction(request, context) }
 
-        routes.get("/:name") { [self] _, context in try campaignPage(context) }
+        routes.get("/:name") { [self] _, context in try await campaignPage(context) }
         routes.post("/:name/sign") { [self] request, context in try await sign(request, context) }
         // The form's address, opened as a page (a bookmark, a reload after a redirect): the campaign page.
         routes.get("/:name/sign") { [self] _, context in try signAddress(context) }
         routes.get("/:name/check-email") { [self] _, context in try checkEmail(context) }
-        routes.get("/:name/count.json") { [self] _, context in try count(context) }
+        routes.get("/:name/count.json") { [self] _, context in try await count(context) }
         return routes
     }
 
@@ -76,11 +76,11 @@ extension WebApp {
     // MARK: Confirming and withdrawing
 
     /// The campaign, signature and token expiry a token belongs to, in whichever store holds it.
-    func find(_ token: Token, purpose: String) throws -> (WebCampaign, Signature, Date?)? {
+    func find(_ token: Token, purpose: String) async throws -> (WebCampaign, Signature, Date?)? {
         var seen: Set<String> = []
         for name in order {
             guard let campaign = campaigns[name], seen.insert(campaign.store.path).inserted else { continue }
-            if let (signature, expires) = try campaign.store.signature(token: token, purpose: purpose),
+            if let (signature, expires) = try await campaign.store.signature(token: token, purpose: purpose),
                let owner = campaigns[signature.campaign] {
                 return (owner, signature, expires)
             }
@@ -88,9 +88,9 @@ extension WebApp {
         return nil
     }
 
-    func token(_ context: WebRequestContext, purpose: String) throws -> (Token, WebCampaign, Signature, Date?) {
+    func token(_ context: WebRequestContext, purpose: String) async throws -> (Token, WebCampaign, Signature, Date?) {
         let pages = defaultPages
-        guard let text = context.parameters.get("token"), let token = Token(text), let (campaign, signature, expires) = try find(token, purpose: purpose),
+        guard let text = context.parameters.get("token"), let token = Token(text), let (campaign, signature, expires) = try await find(token, purpose: purpose),
               signature.state != .withdrawn || purpose == "withdraw" else {
             throw PageFailure(.notFound, heading: pages?.text("unknown_heading") ?? "", pages?.text("unknown_text") ?? "")
         }
@@ -98,10 +98,10 @@ extension WebApp {
     }
 
     func confirmPage(_ context: WebRequestContext) async throws -> Response {
-        let (token, campaign, signature, expires) = try token(context, purpose: "confirm")
+        let (token, campaign, signature, expires) = try await token(context, purpose: "confirm")
         let pages = campaign.pages
         if signature.verifiedAt != nil { return Self.html(thanks(campaign)) }
-        if campaign.isClosed() { throw PageFailure(.forbidden, heading: pages.text("closed_heading"), campaign.text("closed")) }
+        if await campaign.isClosed() { throw PageFailure(.forbidden, heading: pages.text("closed_heading"), campaign.text("closed")) }
         if let expires, expires < Date() {
             throw PageFailure(.gone, heading: pages.text("expired_heading"), pages.text("expired_text"), back: "/\(campaign.name)")
         }
@@ -137,11 +137,11 @@ extension WebApp {
     }
 
     func confirm(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        let (token, campaign, _, _) = try token(context, purpose: "confirm")
+        let (token, campaign, _, _) = try await token(context, purpose: "confirm")
         let pages = campaign.pages
         let form = try await Self.form(request, context, pages: pages)
         try redeem(form["csrf"], purpose: "confirm", pages: pages)
-        if campaign.isClosed() { throw PageFailure(.forbidden, heading: pages.text("closed_heading"), campaign.text("closed")) }
+        if await campaign.isClosed() { throw PageFailure(.forbidden, heading: pages.text("closed_heading"), campaign.text("closed")) }
         switch try await campaign.store.confirm(token) {
         case .confirmed, .alreadyConfirmed:
             poke(campaign.name)
@@ -154,7 +154,7 @@ extension WebApp {
     }
 
     func withdrawPage(_ context: WebRequestContext) async throws -> Response {
-        let (token, campaign, signature, _) = try token(context, purpose: "withdraw")
+        let (token, campaign, signature, _) = try await token(context, purpose: "withdraw")
         let pages = campaign.pages
         if signature.state == .withdrawn {
             return Self.html(pages.message(title: campaign.page.title, heading: campaign.text("withdrawn_heading"), paragraphs: [campaign.text("withdrawn_text")]))
@@ -168,7 +168,7 @@ extension WebApp {
     }
 
     func withdraw(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        let (token, campaign, _, _) = try token(context, purpose: "withdraw")
+        let (token, campaign, _, _) = try await token(context, purpose: "withdraw")
         let pages = campaign.pages
         let form = try await Self.form(request, context, pages: pages)
         try redeem(form["csrf"], purpose: "withdraw", pages: pages)

@@ -129,9 +129,15 @@ final class WebCampaign: Sendable {
         return pages.text(key)
     }
 
-    /// Whether signing and confirming are refused now: the organiser's choice, else `closes`.
-    func isClosed(now: Date = Date()) -> Bool {
-        if let override = try? store.closedOverride(campaign: name) { return override }
+    /// Whether signing and confirming are refused now: the organiser's choice, else
+    /// `closes`. Read off the server's event loops.
+    func isClosed(now: Date = Date()) async -> Bool {
+        isClosed(override: (try? await store.tally(campaign: name))?.closedOverride, now: now)
+    }
+
+    /// The same, given the organiser's choice as a tally read it.
+    func isClosed(override: Bool?, now: Date = Date()) -> Bool {
+        if let override { return override }
         if let closes = page.closes { return now >= closes }
         return false
     }

@@ -116,7 +116,7 @@ struct ServeCommand: AsyncMegaphoneCommand {
         var campaigns: [(Campaign, SendOptions)] = []
         for path in self.campaigns {
             let options = try connection.makeOptions(campaignPath: path, redirectTo: nil, retry: retry)
-            campaigns.append((try CampaignCommands.open(path, console: console), options))
+            campaigns.append((try CampaignCommands.open(path, console: console, signers: .none), options))
         }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
