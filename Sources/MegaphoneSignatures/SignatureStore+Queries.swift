@@ -3,29 +3,52 @@ import GRDB
 
 extension SignatureStore {
     /// Confirmed signatures of `campaign`: each address once, so this is the count.
+    /// One row read, however many signed (the counts are kept as signatures change).
     public func confirmedCount(campaign: String) throws -> Int {
-        try pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM signature WHERE campaign = ? AND state = 'confirmed'", arguments: [campaign]) ?? 0
-        }
+        try pool.read { db in try Tally.fetch(campaign: campaign, in: db).confirmed }
     }
 
     /// How many letters confirmed letter-page signers wrote: one to each recipient they chose.
     public func confirmedLetterCount(campaign: String) throws -> Int {
-        try pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(json_array_length(targets)), 0) FROM signature WHERE campaign = ? AND state = 'confirmed'",
-                             arguments: [campaign]) ?? 0
-        }
+        try pool.read { db in try Tally.fetch(campaign: campaign, in: db).letters }
     }
 
     /// How many signatures are in each state.
     public func counts(campaign: String) throws -> [SignatureState: Int] {
+        try pool.read { db in try Tally.fetch(campaign: campaign, in: db).byState }
+    }
+
+    /// The counts and the organiser's open/closed choice, read off the server's event
+    /// loops (GRDB's own reader threads), for a page view.
+    public func tally(campaign: String) async throws -> Tally {
+        try await pool.read { db in try Tally.fetch(campaign: campaign, in: db) }
+    }
+
+    /// Rebuilds the kept counts of `campaign` from its signatures; returns the counts
+    /// before and after (they differ only if something went wrong).
+    public func recount(campaign: String) throws -> (before: Tally, after: Tally) {
+        try pool.write { db in
+            let before = try Tally.fetch(campaign: campaign, in: db)
+            try CountTriggers.recount(campaign: campaign, in: db)
+            return (before, try Tally.fetch(campaign: campaign, in: db))
+        }
+    }
+
+    /// The counts as a full scan of the rows finds them (what `recount` would write), without changing anything.
+    public func countedFromRows(campaign: String) throws -> Tally {
         try pool.read { db in
-            var result: [SignatureState: Int] = [:]
-            for state in SignatureState.allCases { result[state] = 0 }
-            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM signature WHERE campaign = ? GROUP BY state", arguments: [campaign]) {
-                if let state = SignatureState(rawValue: row["state"]) { result[state] = row["n"] }
+            var byState: [SignatureState: Int] = [:]
+            var letters = 0
+            for state in SignatureState.allCases { byState[state] = 0 }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT state, COUNT(*) AS n, COALESCE(SUM(json_array_length(targets)), 0) AS letters FROM signature
+                WHERE campaign = ? GROUP BY state
+                """, arguments: [campaign]) {
+                guard let state = SignatureState(rawValue: row["state"]) else { continue }
+                byState[state] = row["n"]
+                if state == .confirmed { letters = row["letters"] }
             }
-            return result
+            return Tally(byState: byState, letters: letters, closedOverride: try Bool.fetchOne(db, sql: "SELECT closed FROM campaign_state WHERE campaign = ?", arguments: [campaign]))
         }
     }
 
@@ -33,20 +56,65 @@ extension SignatureStore {
     /// were confirmed, the others in the order they signed; the newest first when `newestFirst`.
     public func signatures(campaign: String, state: SignatureState?, limit: Int? = nil, newestFirst: Bool = false) throws -> [Signature] {
         try pool.read { db in
-            var sql = "SELECT * FROM signature WHERE campaign = ?"
-            var arguments: StatementArguments = [campaign]
-            if let state {
-                sql += " AND state = ?"
-                _ = arguments.append(contentsOf: [state.rawValue])
-            }
-            let direction = newestFirst ? "DESC" : "ASC"
-            sql += state == .confirmed ? " ORDER BY confirmed_at \(direction), id \(direction)" : " ORDER BY id \(direction)"
-            if let limit {
-                sql += " LIMIT ?"
-                _ = arguments.append(contentsOf: [limit])
-            }
+            let (sql, arguments) = Self.listing(campaign: campaign, state: state, limit: limit, newestFirst: newestFirst)
             return try Signature.fetchAll(db, sql: sql, arguments: arguments)
         }
+    }
+
+    /// The same signatures one at a time, from a cursor: memory stays flat however many
+    /// there are. `body` runs inside one read transaction (a snapshot: signatures
+    /// arriving meanwhile are not seen).
+    public func forEachSignature(campaign: String, state: SignatureState?, _ body: (Signature) throws -> Void) throws {
+        try pool.read { db in
+            let (sql, arguments) = Self.listing(campaign: campaign, state: state, limit: nil, newestFirst: false)
+            let cursor = try Signature.fetchCursor(db, sql: sql, arguments: arguments)
+            while let signature = try cursor.next() { try body(signature) }
+        }
+    }
+
+    /// The newest signatures in any state (the admin page's list), read off the caller's thread.
+    public func latestSignatures(campaign: String, limit: Int) async throws -> [Signature] {
+        try await pool.read { db in
+            let (sql, arguments) = Self.listing(campaign: campaign, state: nil, limit: limit, newestFirst: true)
+            return try Signature.fetchAll(db, sql: sql, arguments: arguments)
+        }
+    }
+
+    /// Confirmed signatures in the order they were confirmed, `limit` at a time after
+    /// `position` (nil: from the start), read off the caller's thread: for a server that
+    /// streams them out without holding a read transaction between pieces.
+    public func confirmedSignatures(after position: ListPosition?, limit: Int, campaign: String) async throws -> [Signature] {
+        try await pool.read { db in
+            guard let position else {
+                return try Signature.fetchAll(db.cachedStatement(sql: """
+                    SELECT * FROM signature WHERE campaign = ? AND state = 'confirmed' ORDER BY confirmed_at, id LIMIT ?
+                    """), arguments: [campaign, limit])
+            }
+            return try Signature.fetchAll(db.cachedStatement(sql: """
+                SELECT * FROM signature WHERE campaign = ? AND state = 'confirmed' AND (confirmed_at, id) > (?, ?)
+                ORDER BY confirmed_at, id LIMIT ?
+                """), arguments: [campaign, position.time, position.id, limit])
+        }
+    }
+
+    /// The SQL of a listing: confirmed signatures by confirmation time (the index on
+    /// campaign, state, confirmed_at), the others by id.
+    static func listing(campaign: String, state: SignatureState?, limit: Int?, newestFirst: Bool) -> (String, StatementArguments) {
+        // Without a state, `+campaign` keeps SQLite on the table's own order (id), so
+        // "the newest 25" stops after 25 rows instead of sorting every signature.
+        var sql = state == nil ? "SELECT * FROM signature WHERE +campaign = ?" : "SELECT * FROM signature WHERE campaign = ?"
+        var arguments: StatementArguments = [campaign]
+        if let state {
+            sql += " AND state = ?"
+            _ = arguments.append(contentsOf: [state.rawValue])
+        }
+        let direction = newestFirst ? "DESC" : "ASC"
+        sql += state == .confirmed ? " ORDER BY confirmed_at \(direction), id \(direction)" : " ORDER BY id \(direction)"
+        if let limit {
+            sql += " LIMIT ?"
+            _ = arguments.append(contentsOf: [limit])
+        }
+        return (sql, arguments)
     }
 
     /// Releases every quarantined signature: one that was confirmed by email counts
