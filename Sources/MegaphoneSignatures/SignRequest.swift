@@ -31,7 +31,11 @@ public struct SignRequest: Sendable {
     }
 
     /// The address as duplicates are compared: local part and domain case-folded.
-    public var emailKey: String { (fields["email"] ?? "").trimmingCharacters(in: .whitespaces).lowercased() }
+    public var emailKey: String { Self.emailKey(fields["email"] ?? "") }
+
+    /// The one rule for the store's duplicates: an address with its surrounding spaces
+    /// gone and every letter lower-cased.
+    public static func emailKey(_ address: String) -> String { address.trimmingCharacters(in: .whitespaces).lowercased() }
 }
 
 /// What happened to a signature: the signer sees the same page in every case, and

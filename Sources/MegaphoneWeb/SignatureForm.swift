@@ -16,7 +16,7 @@ struct SignatureForm: Sendable {
     /// The form's token, kept when the form is shown again to be fixed.
     var csrf: String?
 
-    static let maxLength = ["name": 100, "email": 254, "organisation": 150, "city": 100, "country": 100, "postcode": 16, "phone": 32]
+    static var maxLength: [String: Int] { SignerFieldRule.maxLength }
     static let maxMessage = 2000
 
     /// Reads and checks the form. `required` are the fields that must be filled in;
@@ -25,26 +25,19 @@ struct SignatureForm: Sendable {
     init(_ form: FormData, fieldNames: [String], required: [String] = ["name", "email"], recipients: Set<String>?,
          asksReply: Bool = false, smtputf8: Bool, strings: PageRenderer) {
         for name in fieldNames {
-            let raw = form[name] ?? ""
-            let value = raw.trimmingCharacters(in: .whitespaces)
-            let hasControl = value.unicodeScalars.contains(where: Self.isControl)
-            fields[name] = hasControl ? String(value.unicodeScalars.filter { !Self.isControl($0) }) : value
-            let limit = Self.maxLength[name] ?? 100
-            if hasControl {
-                errors[name] = strings.text("err_control")
-            } else if value.isEmpty, required.contains(name) {
-                errors[name] = strings.text("err_required")
-            } else if value.count > limit {
-                errors[name] = strings.text("err_too_long", String(limit))
-            } else if name == "name", !Self.isName(value) {
-                errors[name] = strings.text("err_name_letters")
-            } else if name == "email" {
-                do { _ = try EmailAddress(value, allowUTF8: smtputf8) } catch {
-                    // In the page's language: never the library's English sentence.
-                    let key = "err_email_\(error.kind.rawValue)"
-                    let text = strings.text(key)
-                    errors[name] = text == key ? strings.text("err_email") : text
-                }
+            let (value, problem) = SignerFieldRule.check(name, form[name] ?? "", required: required.contains(name), smtputf8: smtputf8)
+            fields[name] = value
+            switch problem {
+            case nil: break
+            case .control?: errors[name] = strings.text("err_control")
+            case .required?: errors[name] = strings.text("err_required")
+            case .tooLong(let limit)?: errors[name] = strings.text("err_too_long", String(limit))
+            case .nameLetters?: errors[name] = strings.text("err_name_letters")
+            case .email(let kind, _)?:
+                // In the page's language: never the library's English sentence.
+                let key = "err_email_\(kind.rawValue)"
+                let text = strings.text(key)
+                errors[name] = text == key ? strings.text("err_email") : text
             }
         }
         if asksReply {
@@ -64,9 +57,9 @@ struct SignatureForm: Sendable {
             }
             let text = (form["message"] ?? "").replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
             message = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            if message.unicodeScalars.contains(where: { $0 != "\n" && $0 != "\t" && Self.isControl($0) }) {
+            if message.unicodeScalars.contains(where: { $0 != "\n" && $0 != "\t" && SignerFieldRule.isControl($0) }) {
                 errors["message"] = strings.text("err_message_control")
-                message = String(message.unicodeScalars.filter { $0 == "\n" || !Self.isControl($0) })
+                message = String(message.unicodeScalars.filter { $0 == "\n" || !SignerFieldRule.isControl($0) })
             } else if message.count > Self.maxMessage {
                 errors["message"] = strings.text("err_too_long", "2000")
             }
@@ -74,25 +67,4 @@ struct SignatureForm: Sendable {
     }
 
     var isValid: Bool { errors.isEmpty }
-
-    /// C0 controls (tab and line breaks included: a field is one line), DEL, C1
-    /// controls, and the invisible format characters that reorder or hide text.
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0..<0x20, 0x7F...0x9F, 0x200B...0x200F, 0x202A...0x202E, 0x2066...0x2069, 0xFEFF, 0xFFF9...0xFFFB: true
-        default: false
-        }
-    }
-
-    /// Letters (any script) with spaces, hyphens, apostrophes and full stops between.
-    static func isName(_ text: String) -> Bool {
-        var letters = 0
-        for character in text {
-            if character.isLetter { letters += 1; continue }
-            if character.unicodeScalars.allSatisfy({ $0.properties.generalCategory == .nonspacingMark || $0.properties.generalCategory == .spacingMark }) { continue }
-            if " -'’.‐".contains(character) { continue }
-            return false
-        }
-        return letters > 0
-    }
 }

@@ -32,6 +32,18 @@ struct SignaturesCommand: MegaphoneCommand {
     @Flag(name: .customLong("anonymise"), help: "After the campaign has closed: replace names, emails and cities by placeholders, keeping counts.")
     var anonymise = false
 
+    @Flag(name: .customLong("recount"), help: "Rebuild the kept counts (pages, count.json, /admin) from the signatures themselves.")
+    var recount = false
+
+    @Option(name: .customLong("import"), help: ArgumentHelp("Add the signatures in this CSV file (name, email and the page's fields) as confirmed.", valueName: "file.csv"))
+    var importFile: String?
+
+    @Option(name: .customLong("source"), help: ArgumentHelp("Where imported signatures come from: import (default) or paper.", valueName: "source"))
+    var source: String?
+
+    @Option(name: .customLong("skip-invalid"), help: ArgumentHelp("With --import: store the good rows, and write the refused ones with their reasons to this file.", valueName: "file.csv"))
+    var skipInvalid: String?
+
     func execute(console: Console) throws -> Status {
         func usage(_ message: String) -> UsageError { UsageError(message: message) }
         let path = campaign
@@ -40,8 +52,10 @@ struct SignaturesCommand: MegaphoneCommand {
         guard let storePath = manifest.signerStore else {
             throw CommandFailure(message: "\(path): the campaign's signers come from \(manifest.signers ?? "no file"), not a signature store; add \"signers\": {\"store\": \"data/signatures.sqlite\"}", code: .dataError)
         }
-        let actions = [csv, json, releaseQuarantined, anonymise].filter { $0 }
-        if actions.count > 1 { throw usage("choose one of --csv, --json, --release-quarantined and --anonymise") }
+        let actions = [csv, json, releaseQuarantined, anonymise, recount, importFile != nil].filter { $0 }
+        if actions.count > 1 { throw usage("choose one of --csv, --json, --release-quarantined, --anonymise, --recount and --import") }
+        if importFile == nil, source != nil || skipInvalid != nil { throw usage("--source and --skip-invalid go with --import FILE.csv") }
+        if let source, !["import", "paper"].contains(source) { throw usage("--source takes import or paper, not '\(source)'") }
         var wanted: SignatureState? = .confirmed
         if let text = state {
             if text == "all" { wanted = nil } else {
@@ -50,7 +64,8 @@ struct SignaturesCommand: MegaphoneCommand {
             }
         }
         let store: SignatureStore
-        do { store = try SignatureStore(path: storePath, create: false) } catch {
+        // An import may be a petition's first signatures: it creates the store.
+        do { store = try SignatureStore(path: storePath, create: importFile != nil) } catch {
             throw CommandFailure(message: error.description, code: error.code == .missing ? .noInput : error.code == .cannotCreate ? .cannotCreate : .dataError)
         }
         let name = manifest.name
@@ -70,23 +85,84 @@ struct SignaturesCommand: MegaphoneCommand {
             console.out("Anonymised \(changed) signature\(changed == 1 ? "" : "s") of \(name); \(counts[.confirmed] ?? 0) confirmed still count.\n")
             return .success
         }
-        let signatures = try store.signatures(campaign: name, state: wanted)
-        let fields = manifest.page?.fields ?? ["name", "email", "organisation", "city"]
-        let letters = manifest.mode == .eachSigner
-        if csv {
-            console.out(SignatureExport.csv(signatures, fields: fields + (letters ? ["message"] : []), letters: letters))
+        if recount {
+            let (before, after) = try store.recount(campaign: name)
+            let line = SignatureState.allCases.map { "\(after.byState[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+            console.out(before == after ? "\(name): the kept counts were right (\(line)).\n"
+                        : "\(name): the kept counts were wrong and are rebuilt from the signatures: \(line) (they said \(before.confirmed) confirmed).\n")
             return .success
         }
-        if json {
-            console.out(SignatureExport.jsonLines(signatures))
+        if let importFile {
+            return try importSignatures(importFile, manifest: manifest, store: store, console: console)
+        }
+        let fields = manifest.page?.fields ?? ["name", "email", "organisation", "city"]
+        let letters = manifest.mode == .eachSigner
+        // Streamed from a cursor and written as it goes: memory stays flat at a million.
+        var output = BufferedOutput(console: console)
+        if csv || json {
+            var export = SignatureExport(csv ? .csv : .jsonLines, fields: fields + (letters ? ["message"] : []), letters: letters)
+            output.write(export.header)
+            try store.forEachSignature(campaign: name, state: wanted) { signature in
+                output.write { export.append(signature, to: &$0) }
+            }
+            output.flush()
             return .success
         }
         let counts = try store.counts(campaign: name)
-        console.out("\(name): " + SignatureState.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ") + "\n")
-        for (index, signature) in signatures.enumerated() {
+        output.write("\(name): " + SignatureState.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ") + "\n")
+        var index = 0
+        try store.forEachSignature(campaign: name, state: wanted) { signature in
+            index += 1
             let details = ["organisation", "city", "country"].compactMap { signature.fields[$0] }.filter { !$0.isEmpty }.joined(separator: ", ")
-            console.out("\(String(index + 1).padding(toLength: 5, withPad: " ", startingAt: 0)) \(signature.name)\(details.isEmpty ? "" : " — \(details)")  [\(signature.state.rawValue)]\n")
+            output.write("\(String(index).padding(toLength: 5, withPad: " ", startingAt: 0)) \(signature.name)\(details.isEmpty ? "" : " — \(details)")  [\(signature.state.rawValue)]\n")
         }
+        output.flush()
         return .success
+    }
+
+    private func importSignatures(_ file: String, manifest: CampaignManifest, store: SignatureStore, console: Console) throws -> Status {
+        guard manifest.mode == .joint else {
+            throw CommandFailure(message: "\(manifest.path): --import adds signatures to a petition (mode \"joint\"); a letter page's supporters write their own letters", code: .usage)
+        }
+        let run = SignatureImport(manifest: manifest, file: file, source: source ?? "import", refused: skipInvalid)
+        let report = try run.run(into: store)
+        for error in report.errors { console.err("\(error)\n") }
+        if report.refused > report.errors.count { console.err("… and \(report.refused - report.errors.count) more refused rows.\n") }
+        if !report.ignoredColumns.isEmpty {
+            console.err("\(file): warning: columns not among the page's fields were not kept: \(report.ignoredColumns.joined(separator: ", "))\n")
+        }
+        let duplicates = report.duplicates == 0 ? "" : ", \(report.duplicates) skipped (the address had signed already)"
+        guard report.stored else {
+            console.err("Nothing was imported: \(report.refused) row\(report.refused == 1 ? " is" : "s are") wrong. Correct \(report.refused == 1 ? "it" : "them"), or give --skip-invalid FILE to store the others and write the refused rows there.\n")
+            return .dataError
+        }
+        let refused = report.refused == 0 ? "" : "; \(report.refused) refused, written with their reasons to \(skipInvalid ?? "")"
+        console.out("Imported \(report.added) signature\(report.added == 1 ? "" : "s") into \(manifest.name) as confirmed (source: \(source ?? "import"))\(duplicates)\(refused).\n")
+        return .success
+    }
+}
+
+/// Standard output written in pieces of 64 KiB, for exports of any size.
+struct BufferedOutput {
+    let console: Console
+    private var buffer = ""
+
+    init(console: Console) {
+        self.console = console
+    }
+
+    mutating func write(_ text: String) {
+        buffer += text
+        if buffer.utf8.count >= 1 << 16 { flush() }
+    }
+
+    mutating func write(_ append: (inout String) -> Void) {
+        append(&buffer)
+        if buffer.utf8.count >= 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        console.out(buffer)
+        buffer = ""
     }
 }
