@@ -404,6 +404,152 @@ def sign_benchmarks():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+SCALE_SMALL = int(os.environ.get("BENCH_SCALE_SMALL", "10000"))
+SCALE_LARGE = int(os.environ.get("BENCH_SCALE_LARGE", "1000000"))
+SCALE_SECONDS = int(os.environ.get("BENCH_SCALE_SECONDS", "6"))
+SCALE_RUNS = int(os.environ.get("BENCH_SCALE_RUNS", "1"))
+
+
+def signatures_csv(path, count):
+    """COUNT distinct signers written with letters (the import checks names as the form does)."""
+    syllables = ["ka", "ra", "to", "be", "li", "sa", "mu", "ne", "ri", "do"]
+    def word(number, length=4):
+        text = ""
+        for _ in range(length):
+            text += syllables[number % 10]
+            number //= 10
+        return text.capitalize()
+    countries = ["Kazakhstan", "United Kingdom", "Germany", "France", "Poland"]
+    with open(path, "w") as f:
+        f.write("name,email,organisation,city,country\n")
+        for number in range(count):
+            f.write(f"{word(number)} {word(number // 10000 + 7, 3)},s{number}@example.org,Union {word(number % 97, 2)},"
+                    f"{word(number % 300, 3)},{countries[number % 5]}\n")
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1)) / 1024
+
+
+def wrk_latency_ms(output, percentile):
+    m = re.search(rf"^\s+{percentile}%\s+([0-9.]+)(us|ms|s)\s*$", output, re.M)
+    if not m:
+        return float("nan")
+    value, unit = float(m.group(1)), m.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+def scale_benchmarks():
+    """The same petition with SCALE_SMALL and with SCALE_LARGE confirmed signatures
+    (made by `signatures --import`, the path organisers use): the ratio column is
+    large/small, and a campaign's worst day should be the day it succeeds."""
+    tmp = tempfile.mkdtemp(prefix="megaphone-scale-")
+    try:
+        with open(os.path.join(tmp, "t.txt"), "w") as f:
+            f.write("Subject: Petition\n\nTo {{recipient.name}}:\n\nWe, the undersigned:\n{{#signers}}\n{{@number}}. {{name | upper}}, {{organisation}}, {{city}}\n{{/signers}}\n")
+        with open(os.path.join(tmp, "r.csv"), "w") as f:
+            f.write("name,email\nMinistry,ministry@example.org\nBoard,board@example.org\n")
+        figures = {}
+        for size in (SCALE_SMALL, SCALE_LARGE):
+            folder = os.path.join(tmp, str(size))
+            os.makedirs(os.path.join(folder, "data"))
+            with open(os.path.join(folder, "petition.json"), "w") as f:
+                json.dump({"name": "petition", "sender": {"name": "Campaign", "address": "campaign@example.org"},
+                           "template": "../t.txt", "recipients": "../r.csv", "signers": {"store": "data/s.sqlite"}, "mode": "joint",
+                           "page": {"title": "Sign", "fields": ["name", "email", "organisation", "city", "country"]}}, f)
+            csv_path = os.path.join(tmp, f"signers-{size}.csv")
+            signatures_csv(csv_path, size)
+            seconds = run([MEGAPHONE, "signatures", "petition.json", "--import", csv_path], cwd=folder)
+            figures[(size, "import")] = [seconds]
+            os.remove(csv_path)
+            figures[(size, "serve")] = serve_figures(folder)
+            for name, args in (("csv", ["signatures", "petition.json", "--csv"]), ("json", ["signatures", "petition.json", "--json"]),
+                               ("check", ["check", "petition.json"]), ("render", ["render", "petition.json", "--out", os.path.join(folder, "out")])):
+                start = time.perf_counter()
+                peak = peak_rss_in([MEGAPHONE] + args, folder)
+                figures[(size, name)] = (time.perf_counter() - start, peak)
+            shutil.rmtree(folder, ignore_errors=True)
+        small, large = SCALE_SMALL, SCALE_LARGE
+        at = f"at {small:,}"
+        big = f"{large:,} signatures"
+        flat = ("≤ 1.2×", lambda ratio, _: ratio <= 1.2)
+        fast = ("≥ 0.9×", lambda ratio, _: ratio >= 0.9)
+        s_small, s_large = figures[(small, "serve")], figures[(large, "serve")]
+        record(f"serve start-up, {big} (s)", [s_large["startup"]], at, [s_small["startup"]], "s", flat)
+        record(f"serve idle memory, {big} (MB)", [s_large["idle"]], at, [s_small["idle"]], "MB", flat)
+        record(f"petition page per s, {big} (wrk, 64 connections)", s_large["page"], at, s_small["page"], "/s", fast)
+        record(f"count.json per s, {big}", s_large["count"], at, s_small["count"], "/s", fast)
+        record(f"signing per s, {big} (64 connections)", s_large["sign"], at, s_small["sign"], "/s", fast)
+        record(f"signing p99, {big} (ms)", s_large["p99"], at, s_small["p99"], "ms", ("< 100 ms", lambda _, mine: mine < 100))
+        record(f"/healthz per s while pages and signing run flat out, {big}", s_large["health"], at, s_small["health"], "/s",
+               ("never starved (≥ 0.5×)", lambda ratio, mine: mine > 0 and ratio >= 0.5))
+        for name, label in (("csv", "signatures --csv"), ("json", "signatures --json"), ("check", "check of the joint petition"),
+                            ("render", "render of the joint petition")):
+            (t_small, m_small), (t_large, m_large) = figures[(small, name)], figures[(large, name)]
+            record(f"{label}, {big}: time (s)", [t_large], at, [t_small], "s")
+            record(f"{label}, {big}: peak memory (MB)", [m_large], at, [m_small], "MB", ("≤ 100 MB", lambda _, mine: mine <= 100))
+        json_time, csv_time = figures[(large, "json")][0], figures[(large, "csv")][0]
+        record(f"signatures --json vs --csv time, {big} (s)", [json_time], "--csv", [csv_time], "s", ("≤ 2×", lambda ratio, _: ratio <= 2))
+        record(f"signatures --import of {large:,} rows (s)", figures[(large, "import")], f"{small:,} rows", figures[(small, "import")], "s",
+               ("< 60 s", lambda _, mine: mine < 60))
+        for key in ("health_p99",):
+            extra.append(f"/healthz p99 under mixed load: {statistics.median(s_large[key]):.1f} ms at {big}, {statistics.median(s_small[key]):.1f} ms {at}.")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def peak_rss_in(cmd, cwd):
+    out = subprocess.run(["/usr/bin/time", "-v"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=cwd).stderr
+    return int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", out).group(1)) / 1024
+
+
+def serve_figures(folder):
+    """Start-up, idle memory, page and count.json rates, signing rate and p99, and
+    /healthz while pages are read and signatures arrive at once."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    start = time.perf_counter()
+    server = subprocess.Popen([MEGAPHONE, "serve", "petition.json", "--listen", f"127.0.0.1:{port}", "--per-ip", "0",
+                               "--outbox", os.path.join(folder, "outbox")], cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    result = {"page": [], "count": [], "sign": [], "p99": [], "health": [], "health_p99": []}
+    try:
+        for _ in range(3000):
+            try:
+                urllib.request.urlopen(base + "/healthz").read()
+                break
+            except Exception:
+                time.sleep(0.01)
+        result["startup"] = time.perf_counter() - start
+        urllib.request.urlopen(base + "/petition").read()
+        time.sleep(1)
+        result["idle"] = rss_mb(server.pid)
+        for run_index in range(SCALE_RUNS):
+            result["page"].append(wrk_rate(wrk(["-t2", "-c64", f"-d{SCALE_SECONDS}s", base + "/petition"])))
+            result["count"].append(wrk_rate(wrk(["-t2", "-c64", f"-d{SCALE_SECONDS}s", base + "/petition/count.json"])))
+            prefix = os.path.join(folder, f"tokens{run_index}")
+            wrk(["-t2", "-c16", f"-d{SCALE_SECONDS * 2 + 4}s", "-s", os.path.join(ROOT, "bench", "tokens.lua"), base + "/petition", "--", prefix])
+            out = wrk(["-t2", "-c64", f"-d{SCALE_SECONDS}s", "-s", os.path.join(ROOT, "bench", "sign.lua"), base, "--", prefix, "/petition/sign", f"a{run_index}"])
+            m = re.search(r"acked (\d+) other (\d+) seconds ([0-9.]+) p50-ms ([0-9.]+) p99-ms ([0-9.]+)", out)
+            result["sign"].append(int(m.group(1)) / float(m.group(3)))
+            result["p99"].append(float(m.group(5)))
+            # Everything at once: readers of the page, signers, and a load balancer's health check.
+            prefix2 = os.path.join(folder, f"mixed{run_index}")
+            wrk(["-t2", "-c16", f"-d{SCALE_SECONDS + 4}s", "-s", os.path.join(ROOT, "bench", "tokens.lua"), base + "/petition", "--", prefix2])
+            loads = [subprocess.Popen(["wrk", "-t1", "-c48", f"-d{SCALE_SECONDS}s", base + "/petition"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+                     subprocess.Popen(["wrk", "-t1", "-c32", f"-d{SCALE_SECONDS}s", "-s", os.path.join(ROOT, "bench", "sign.lua"), base, "--",
+                                       prefix2, "/petition/sign", f"m{run_index}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+            health = wrk(["-t1", "-c2", f"-d{SCALE_SECONDS}s", "--latency", base + "/healthz"])
+            for load in loads:
+                load.wait()
+            result["health"].append(wrk_rate(health))
+            result["health_p99"].append(wrk_latency_ms(health, 99))
+    finally:
+        server.terminate()
+        server.wait()
+    return result
+
+
 def table():
     print()
     print(f"Megaphone benchmark, {time.strftime('%Y-%m-%d')}, {os.uname().nodename}, {os.cpu_count()} cores; median of {RUNS} runs (min–max)")
@@ -414,16 +560,17 @@ def table():
         figure, peer = figure.replace("|", "\\|"), peer.replace("|", "\\|")
         ratio = statistics.median(mine) / statistics.median(theirs)
         goal, met = (target[0], "yes" if target[1](ratio, statistics.median(mine)) else "**no**") if target else ("", "")
-        if unit == "MB":
-            print(f"| {figure} | {mine[0]:,.1f} | {peer} | {theirs[0]:,.1f} | {ratio:.2f}× | {goal} | {met} |")
+        if unit in ("MB", "s", "ms") and len(mine) == 1 and len(theirs) == 1:
+            print(f"| {figure} | {mine[0]:,.2f} | {peer} | {theirs[0]:,.2f} | {ratio:.2f}× | {goal} | {met} |")
         else:
             print(f"| {figure} | {fmt(mine)} | {peer} | {fmt(theirs)} | {ratio:.2f}× | {goal} | {met} |")
 
 
 if __name__ == "__main__":
-    parts = sys.argv[1:] or ["render", "mbox", "send", "memory", "sign"]
+    parts = sys.argv[1:] or ["render", "mbox", "send", "memory", "sign", "scale"]
     failures = []
-    for name, function in [("render", render_benchmarks), ("mbox", mbox_benchmarks), ("send", send_benchmarks), ("memory", memory_benchmarks), ("sign", sign_benchmarks)]:
+    for name, function in [("render", render_benchmarks), ("mbox", mbox_benchmarks), ("send", send_benchmarks), ("memory", memory_benchmarks), ("sign", sign_benchmarks),
+                           ("scale", scale_benchmarks)]:
         if name in parts:
             try:
                 function()

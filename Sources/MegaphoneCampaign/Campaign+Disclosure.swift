@@ -14,11 +14,16 @@ public struct Disclosure: Sendable, Equatable {
 }
 
 extension Campaign {
+    /// The signers' fields the letter's templates print (`signer.X`, or inside `{{#signers}}`).
+    var printedSignerFields: Set<String> {
+        Set(letterTemplates.flatMap { $0.template.tagUses.compactMap(signerField(printedBy:)) })
+    }
+
     /// What a signature on this campaign's page gives to its recipients.
     public var disclosure: Disclosure {
         let page = manifest.page
         let fields = (page?.fields ?? ["name"]) + (manifest.mode == .eachSigner ? ["message"] : [])
-        var printed = Set(letterTemplates.flatMap { $0.template.tagUses.compactMap(signerField(printedBy:)) })
+        var printed = printedSignerFields
         // A letter page's letters are from "NAME via CAMPAIGN": the name always goes.
         if manifest.mode == .eachSigner { printed.insert("name") }
         let always = manifest.mode == .eachSigner

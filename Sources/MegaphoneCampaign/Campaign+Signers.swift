@@ -4,7 +4,7 @@ extension Campaign {
     /// organiser says an empty campaign is meant (`--allow-empty`). `serve` opens such
     /// campaigns as they are: a new petition starts empty.
     public var emptySignersProblem: CampaignDiagnostic? {
-        guard manifest.mode != .eachRecipient, signers.isEmpty else { return nil }
+        guard manifest.mode != .eachRecipient, signerCount == 0 else { return nil }
         let source: String
         if let store = manifest.signerStore {
             let waiting = waitingSigners == 0 ? "" : ", \(waitingSigners) waiting for confirmation or release"

@@ -21,6 +21,12 @@ public final class Campaign: Sendable {
     /// Which data file gives each top-level name, and its language versions.
     let dataSources: [String: CampaignData.Source]
     let signers: [SignerRow]
+    /// A joint letter's signers when they go as files (`signers_as`); nil when the letter lists them.
+    public let attachedSigners: AttachedSigners?
+    /// How many sign a joint letter (or write in each-signer mode), listed or attached.
+    public var signerCount: Int { attachedSigners?.count ?? signers.count }
+    /// Where a joint letter's signers come from (`signer_places`): the places most named, most first.
+    let signerPlaces: [(place: String, count: Int)]
     /// Whether any signer's field holds a control character (joint letters list them all).
     let signersHoldControls: Bool
     let attachments: [Attachment]
@@ -56,7 +62,7 @@ public final class Campaign: Sendable {
     }
 
     private init(manifest: CampaignManifest, letters: [String: LetterTemplate], defaultLetter: LetterTemplate, htmls: [String: Template], data: Value,
-                 dataByLanguage: [String: Value], dataSources: [String: CampaignData.Source], signers: [SignerRow], attachments: [Attachment], date: Date, warnings: [CampaignDiagnostic], recipientColumns: [String],
+                 dataByLanguage: [String: Value], dataSources: [String: CampaignData.Source], signers: [SignerRow], attachedSigners: AttachedSigners?, attachments: [Attachment], date: Date, warnings: [CampaignDiagnostic], recipientColumns: [String],
                  confirmation: LetterTemplate?, tokens: CampaignTokens?, suppression: SuppressionList, waitingSigners: Int) {
         self.waitingSigners = waitingSigners
         self.manifest = manifest
@@ -67,6 +73,9 @@ public final class Campaign: Sendable {
         self.dataByLanguage = dataByLanguage
         self.dataSources = dataSources
         self.signers = signers
+        self.attachedSigners = attachedSigners
+        signerPlaces = manifest.mode != .joint ? [] : attachedSigners?.places
+            ?? AttachedSigners.places(of: signers, field: AttachedSigners.placeField(manifest, rows: signers))
         signersHoldControls = signers.contains { $0.fields.values.contains(where: ControlCharacter.occurs) }
         self.attachments = attachments
         self.date = date
@@ -139,17 +148,23 @@ public final class Campaign: Sendable {
 
         var signers: [SignerRow] = []
         var waitingSigners = 0
+        var attachedSigners: AttachedSigners? = nil
         if reading == .none {
             // Nothing read: the server's pages count from the store.
         } else if let store = manifest.signerStore {
-            let (rows, storeProblems, waiting) = loadStoreSigners(store, manifest: manifest)
+            let (rows, storeProblems, waiting, attached) = loadStoreSigners(store, manifest: manifest)
             signers = rows
             waitingSigners = waiting
+            attachedSigners = attached
             problems += storeProblems
         } else if let signersPath = manifest.signers {
             let (rows, signerProblems) = loadSigners(signersPath, manifest: manifest)
             signers = rows
             problems += signerProblems
+            if manifest.sendsSignersAsFiles(rows.count) {
+                let field = AttachedSigners.placeField(manifest, rows: rows)
+                attachedSigners = AttachedSigners(count: rows.count, places: AttachedSigners.places(of: rows, field: field), source: .rows(rows))
+            }
         }
 
         var attachments: [Attachment] = []
@@ -180,10 +195,14 @@ public final class Campaign: Sendable {
 
         let warnings = problems.filter { $0.severity == .warning }
         guard problems.allSatisfy({ $0.severity == .warning }), let defaultLetter = letters[""] else { return (nil, problems) }
-        return (Campaign(manifest: manifest, letters: letters, defaultLetter: defaultLetter, htmls: htmls, data: data,
-                         dataByLanguage: dataByLanguage, dataSources: loadedData.sources, signers: signers,
-                         attachments: attachments, date: date, warnings: warnings, recipientColumns: recipientColumns,
-                         confirmation: confirmation, tokens: tokens, suppression: suppression, waitingSigners: waitingSigners), warnings)
+        let campaign = Campaign(manifest: manifest, letters: letters, defaultLetter: defaultLetter, htmls: htmls, data: data,
+                                dataByLanguage: dataByLanguage, dataSources: loadedData.sources, signers: signers, attachedSigners: attachedSigners,
+                                attachments: attachments, date: date, warnings: warnings, recipientColumns: recipientColumns,
+                                confirmation: confirmation, tokens: tokens, suppression: suppression, waitingSigners: waitingSigners)
+        // A letter that would list attached signers in its body (or count them with | count) would list nobody.
+        let listing = reading == .none ? [] : campaign.signerListingProblems()
+        guard listing.allSatisfy({ $0.severity == .warning }) else { return (nil, problems + listing) }
+        return (campaign, warnings + listing)
     }
 
     /// The template and its language variants: `letter.txt`, `letter.ru.txt`, `letter.kk.txt`…
@@ -277,12 +296,21 @@ public final class Campaign: Sendable {
 
     /// The confirmed signatures in the store, in the order they were confirmed, as signer rows
     /// (numbered from 1 in that order, as CSV rows are numbered by line).
-    private static func loadStoreSigners(_ path: String, manifest: CampaignManifest) -> ([SignerRow], [CampaignDiagnostic], waiting: Int) {
-        guard FileManager.default.fileExists(atPath: path) else { return ([], [], 0) }
+    /// A joint letter whose signers go as files reads none of them here: only their
+    /// count and places (the files are written from the store's cursor when first needed).
+    private static func loadStoreSigners(_ path: String, manifest: CampaignManifest)
+        -> ([SignerRow], [CampaignDiagnostic], waiting: Int, attached: AttachedSigners?) {
+        guard FileManager.default.fileExists(atPath: path) else { return ([], [], 0, nil) }
         let signatures: [Signature]
         var waiting = 0
         do {
             let store = try SignatureStore(path: path, create: false)
+            let confirmed = try store.confirmedCount(campaign: manifest.name)
+            if confirmed > 0, manifest.sendsSignersAsFiles(confirmed) {
+                let field = AttachedSigners.placeField(manifest, rows: [])
+                let places = try field.map { try store.confirmedPlaces(campaign: manifest.name, field: $0, limit: AttachedSigners.shownPlaces) } ?? []
+                return ([], [], 0, AttachedSigners(count: confirmed, places: places, source: .store(path: path, campaign: manifest.name)))
+            }
             signatures = try store.signatures(campaign: manifest.name, state: .confirmed)
             // Only the "nobody signed" error says how many wait; a campaign with signers skips the count.
             if signatures.isEmpty {
@@ -290,9 +318,9 @@ public final class Campaign: Sendable {
                 waiting = (counts[.pending] ?? 0) + (counts[.quarantined] ?? 0)
             }
         } catch let error as StoreError {
-            return ([], [CampaignDiagnostic(path: path, message: error.message, isMissingFile: error.code == .missing)], 0)
+            return ([], [CampaignDiagnostic(path: path, message: error.message, isMissingFile: error.code == .missing)], 0, nil)
         } catch {
-            return ([], [CampaignDiagnostic(path: path, message: "cannot read the signature store: \(error)")], 0)
+            return ([], [CampaignDiagnostic(path: path, message: "cannot read the signature store: \(error)")], 0, nil)
         }
         var rows: [SignerRow] = []
         var problems: [CampaignDiagnostic] = []
@@ -302,7 +330,7 @@ public final class Campaign: Sendable {
             case .failure(let problem): problems.append(CampaignDiagnostic(path: path, line: index + 1, message: "signature \(index + 1): \(problem.message)"))
             }
         }
-        return (rows, problems, waiting)
+        return (rows, problems, waiting, nil)
     }
 
     private struct SignerProblem: Error {
@@ -340,6 +368,17 @@ public final class Campaign: Sendable {
         case .ask?: return chose ?? (manifest.signerStore == nil)
         case nil: return chose ?? true
         }
+    }
+
+    /// The signers' files for every message, made on first use: the name, then the
+    /// fields the letter prints of its signers (what the page says leaves the site).
+    /// The files' heading is the page's title, or else the Subject of the first letter.
+    func signerFiles(_ attached: AttachedSigners, subject: String) -> AttachedSigners.Files {
+        let printed = printedSignerFields
+        let order = manifest.page?.fields ?? (PageSettings.knownFields + printed.sorted().filter { $0.first?.isLetter == true })
+        var columns = ["name"]
+        for field in order where printed.contains(field) && field != "email" && !columns.contains(field) { columns.append(field) }
+        return attached.files(columns: columns, title: manifest.page?.title ?? subject, language: manifest.locale, limit: manifest.maxMessageSize)
     }
 
     /// The page's own confirmation email (`page.confirmation`): its Subject and body

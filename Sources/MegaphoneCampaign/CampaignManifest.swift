@@ -59,10 +59,39 @@ public struct CampaignManifest: Sendable {
     public let from: FromPolicy
     /// Allow non-ASCII local parts (the server must support SMTPUTF8).
     public let smtputf8: Bool
+    /// The largest message the campaign may send, in bytes as sent (`max_message_size`:
+    /// 20 MB unless the campaign says otherwise). Mail servers commonly refuse more
+    /// than 10–35 MB (Gmail 25 MB); a larger message is an error before anything connects.
+    public let maxMessageSize: Int
+    public static let defaultMaxMessageSize = 20_000_000
+    /// Where a joint letter's signers go (`signers_as`).
+    public let signersAs: SignersAs
+
+    /// `signers_as`: a joint letter lists its signers in its body, or says how many
+    /// signed and where from and carries the full list as files.
+    public enum SignersAs: String, Sendable {
+        /// In the body up to `attachmentThreshold` signers, as files above (the default).
+        case auto
+        case body
+        case attachment
+    }
+
+    /// Whether a joint letter with `count` signers carries them as files.
+    public func sendsSignersAsFiles(_ count: Int) -> Bool {
+        guard mode == .joint else { return false }
+        switch signersAs {
+        case .body: return false
+        case .attachment: return true
+        case .auto: return count > Self.attachmentThreshold
+        }
+    }
+
+    /// Above this many signers, `auto` delivers them as files: a letter is read, a list of a thousand names is not.
+    public static let attachmentThreshold = 1000
 
     static let knownKeys: Set<String> = ["name", "sender", "template", "html", "recipients", "signers", "data",
                                          "attachments", "mode", "locale", "from", "smtputf8", "bounce", "description", "page",
-                                         "unsubscribe", "base_url"]
+                                         "unsubscribe", "base_url", "max_message_size", "signers_as"]
 
     /// Reads and checks a campaign file; every problem found is returned.
     public static func load(_ path: String) -> (CampaignManifest?, [CampaignDiagnostic]) {
@@ -234,6 +263,18 @@ public struct CampaignManifest: Sendable {
         if let value = members["smtputf8"] {
             if case .bool(let flag) = value { smtputf8 = flag } else { problem("smtputf8", "\"smtputf8\" must be true or false") }
         }
+        var maxMessageSize = defaultMaxMessageSize
+        if let value = members["max_message_size"] {
+            if let size = ByteSize.parse(value) { maxMessageSize = size } else {
+                problem("max_message_size", "\"max_message_size\" is the largest message to send, as a number of bytes or text such as \"20 MB\" or \"10 MiB\" (at least 1 KB)")
+            }
+        }
+        var signersAs = SignersAs.auto
+        if let text = string("signers_as", required: false) {
+            if let choice = SignersAs(rawValue: text) { signersAs = choice } else {
+                problem("signers_as", "\"signers_as\" is \"auto\" (the default: in the letter up to \(attachmentThreshold) signers, attached above), \"body\" or \"attachment\"")
+            }
+        }
         let locale = string("locale", required: false) ?? "en"
         for (index, file) in dataFiles.enumerated() where !(file.hasSuffix(".json") || file.hasSuffix(".txt")) {
             problem("data[\(index)]", "data files must be .json (merged into the data) or .txt (a list named after the file)")
@@ -248,7 +289,8 @@ public struct CampaignManifest: Sendable {
         return (CampaignManifest(path: path, name: name, sender: sender, bounce: bounce, verp: verp,
                                  unsubscribe: mode == .eachRecipient ? unsubscribe : nil, baseURL: baseURL, template: template, html: html,
                                  recipients: recipients, signers: signers, signerStore: signerStore, page: page, data: dataFiles, attachments: attachments,
-                                 mode: mode, locale: locale, from: fromPolicy, smtputf8: smtputf8), problems)
+                                 mode: mode, locale: locale, from: fromPolicy, smtputf8: smtputf8, maxMessageSize: maxMessageSize,
+                                 signersAs: signersAs), problems)
     }
 
     private static func loadPage(_ value: Value?, problem: (String, String, CampaignDiagnostic.Severity) -> Void,

@@ -20,6 +20,35 @@ extension Campaign {
         return all
     }
 
+    /// A joint letter whose signers go as files lists nobody in its body: a template that
+    /// lists them (`{{#signers}}`) or counts them (`{{signers | count}}`) outside a
+    /// `{{^signers_attached}}` section would say nothing, or 0. An error when they go
+    /// as files now; for a store's petition (which grows while its page is up), a
+    /// warning when `auto` will send them so past the threshold.
+    func signerListingProblems() -> [CampaignDiagnostic] {
+        guard manifest.mode == .joint, manifest.signersAs != .body else { return [] }
+        let attachedNow = attachedSigners != nil
+        // A signers file is the organiser's own list; a store grows while the page is up.
+        guard attachedNow || manifest.signerStore != nil else { return [] }
+        var problems: [CampaignDiagnostic] = []
+        var seen: Set<String> = []
+        for (_, _, template) in letterTemplates {
+            for use in template.tagUses {
+                let listsSigners = use.sections.contains("signers") || use.name == "signers" || use.name.hasPrefix("signers |") || use.name.hasPrefix("signers|")
+                guard listsSigners, !use.sections.contains("^signers_attached") else { continue }
+                // One diagnostic a template line: a list's fields share it.
+                guard seen.insert("\(template.path):\(use.location.line)").inserted else { continue }
+                let when = attachedNow
+                    ? "its \(signerCount) signers go as files (signers.csv and signers.html), so the letter lists none of them"
+                    : "past \(CampaignManifest.attachmentThreshold) signers (\"signers_as\": \"auto\") its signers go as files, and the letter would then list none of them"
+                problems.append(CampaignDiagnostic(attachedNow ? .error : .warning, path: template.path, line: use.location.line, column: use.location.column,
+                                                   message: "\(when): print {{signer_count}} (and {{#signer_places}}{{place}}: {{count}}{{/signer_places}}) for the count, and keep the list inside {{^signers_attached}}…{{/signers_attached}}; or give \"signers_as\": \"body\"",
+                                                   sourceLine: use.sourceLine))
+            }
+        }
+        return problems
+    }
+
     /// The signer's field a tag prints: `signer.X` in each-signer mode, a name inside
     /// `{{#signers}}` in joint mode; nil for anything else.
     func signerField(printedBy use: TagUse) -> String? {

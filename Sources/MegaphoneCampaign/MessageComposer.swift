@@ -35,7 +35,16 @@ struct MessageComposer {
         switch manifest.mode {
         case .eachRecipient: break
         case .eachSigner: if let signer { message["signer"] = signer.value }
-        case .joint: message["signers"] = .array(campaign.signers.map(\.value))
+        case .joint:
+            // Listed in the body, or (signers_as) counted here and attached as files.
+            let attached = campaign.attachedSigners
+            message["signers"] = .array(attached == nil ? campaign.signers.map(\.value) : [])
+            message["signers_attached"] = .bool(attached != nil)
+            message["signer_count"] = .int(campaign.signerCount)
+            // The 20 places most signers come from, and how many come from anywhere else.
+            let places = campaign.signerPlaces
+            message["signer_places"] = .array(places.map { .object(["place": .string($0.place), "count": .int($0.count)]) })
+            message["signer_places_other"] = .int(campaign.signerCount - places.reduce(0) { $0 + $1.count })
         }
         return [data, .object(message)]
     }
@@ -147,6 +156,15 @@ struct MessageComposer {
         message.replyTo = replyTo
         message.html = htmlText
         message.attachments = campaign.attachments
+        var attachedTooLarge = 0
+        if let attached = campaign.attachedSigners {
+            switch campaign.signerFiles(attached, subject: values["Subject"]?.value ?? manifest.name) {
+            case .attached(let files): message.attachments += files
+            case .tooLarge(let size): attachedTooLarge = size
+            case .failed(let reason):
+                return .problems([CampaignDiagnostic(path: manifest.signerStore ?? manifest.signers ?? manifest.path, message: "cannot write the signers' files: \(reason)")])
+            }
+        }
         message.extraHeaders = letter.headers.filter { $0.name.lowercased().hasPrefix("x-") }.compactMap { header in
             values[header.name].map { Message.Header(name: header.name, value: $0.value) }
         }
@@ -159,12 +177,28 @@ struct MessageComposer {
                                             senderDomain: manifest.sender.address.domain)
         do {
             let bytes = try MessageWriter.write(message)
+            if attachedTooLarge > 0 || bytes.count > manifest.maxMessageSize { return .problems([tooLarge(bytes.count + attachedTooLarge, to: to)]) }
             return .composed(ComposedMessage(number: number, key: key, slug: Self.slug(recipient.mailbox.address.description),
                                              message: message, bytes: bytes, recipientsPath: manifest.recipients,
                                              recipientLine: recipient.line, warnings: warnings))
         } catch {
             return .problems([CampaignDiagnostic(path: letter.path, message: error.description)])
         }
+    }
+
+    /// A message larger than the campaign may send: most mail servers would refuse it
+    /// (or bounce it hours later), so it is an error before anything connects.
+    private func tooLarge(_ size: Int, to: [Mailbox]) -> CampaignDiagnostic {
+        let whom = to.first.map { " to \($0.address)" } ?? ""
+        let why: String
+        if manifest.mode == .joint, campaign.attachedSigners != nil {
+            why = "the list of its \(campaign.signerCount) signers (signers.csv and signers.html) makes it that long; deliver the list another way — `megaphone signatures \(DisplayPath.make(manifest.path)) --csv` writes it to a file to hand over, print or link to — and send the letter with the count alone (\"signers_as\": \"body\" with a template that prints {{signer_count}} and no list), "
+        } else if manifest.mode == .joint, campaign.signerCount > 1 {
+            why = "its \(campaign.signerCount) signers listed in the body make it that long; give \"signers_as\": \"attachment\" to say how many signed and attach the list as files, "
+        } else {
+            why = "make the letter or its attachments smaller, "
+        }
+        return CampaignDiagnostic(path: manifest.path, message: "message \(number)\(whom) would be \(ByteSize.describe(size)), over the campaign's max_message_size of \(ByteSize.describe(manifest.maxMessageSize)): mail servers commonly refuse more than 10–35 MB (Gmail 25 MB); \(why)or raise \"max_message_size\" if the recipient's server takes larger mail")
     }
 
     private func location(_ header: LetterTemplate.HeaderTemplate, _ message: String,

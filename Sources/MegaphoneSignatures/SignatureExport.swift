@@ -98,7 +98,8 @@ public struct SignatureExport: Sendable {
         return out
     }
 
-    static func cell(_ text: String) -> String {
+    /// One CSV cell: quoted when it must be, and never run as a formula by a spreadsheet.
+    public static func cell(_ text: String) -> String {
         var value = text
         if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { value = "'" + value }
         if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {

@@ -72,6 +72,18 @@ extension SignatureStore {
         }
     }
 
+    /// The `limit` values of `field` (`country`, `city`) that most confirmed signatures
+    /// name, most first, with their counts; values differing only in case or surrounding
+    /// spaces are one.
+    public func confirmedPlaces(campaign: String, field: String, limit: Int) throws -> [(place: String, count: Int)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT MIN(TRIM(COALESCE(json_extract(fields, ?), ''))) AS place, COUNT(*) AS n FROM signature
+                WHERE campaign = ? AND state = 'confirmed' GROUP BY LOWER(TRIM(COALESCE(json_extract(fields, ?), ''))) ORDER BY n DESC, place LIMIT ?
+                """, arguments: ["$." + field, campaign, "$." + field, limit]).map { ($0["place"], $0["n"]) }
+        }
+    }
+
     /// The newest signatures in any state (the admin page's list), read off the caller's thread.
     public func latestSignatures(campaign: String, limit: Int) async throws -> [Signature] {
         try await pool.read { db in

@@ -75,9 +75,10 @@ import Testing
         #expect(try CLI.run(["signatures", "petition.json"], in: folder.url).stdout.hasPrefix("petition: 0 pending, 2 confirmed"))
     }
 
-    /// A store of 250,000 signatures made by --import; both exports read it back in full
-    /// with their peak memory (getrusage of the child, via Python) well under 100 MB.
-    @Test func exportsOfAQuarterMillionSignaturesStreamWithFlatMemory() throws {
+    /// A store of 250,000 signatures made by --import; both exports read it back in full,
+    /// and check and render read it as a joint petition, each with its peak memory
+    /// (getrusage of the child, via Python) under 100 MB.
+    @Test func exportsCheckAndRenderOfAQuarterMillionSignaturesStreamWithFlatMemory() async throws {
         let folder = try fixture()
         defer { folder.remove() }
         let count = 250_000
@@ -94,11 +95,12 @@ import Testing
             text += "Signer \(word.capitalized),signer\(number)@example.org,Union \(number % 40),Town \(word)\n"
         }
         try folder.write("big.csv", text)
-        let imported = try CLI.run(["signatures", "petition.json", "--import", "big.csv"], in: folder.url)
+        let imported = try await CLI.runOffPool(["signatures", "petition.json", "--import", "big.csv"], in: folder.url)
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stdout.hasPrefix("Imported 250000 signatures into petition as confirmed"))
         for format in ["--csv", "--json"] {
-            let measured = try Self.peakMemory(["signatures", "petition.json", format], in: folder.url, output: "export\(format)")
+            let url = folder.url
+            let measured = try await CLI.offPool { try Self.peakMemory(["signatures", "petition.json", format], in: url, output: "export\(format)") }
             #expect(measured.status == 0)
             #expect(measured.peakKB < 100_000, "\(format) peaked at \(measured.peakKB) KB")
             let exported = try String(contentsOf: folder.url.appendingPathComponent("export\(format)"), encoding: .utf8)
@@ -112,20 +114,42 @@ import Testing
                 #expect(lines[count - 1].contains(#""email":"signer249999@example.org""#))
             }
         }
+        try await checkAndRenderAtScale(folder)
+    }
+
+    /// The same store as a joint petition: its signers go as files (past 1,000), which at
+    /// 250,000 are larger than the campaign may send; check and render say so, reading
+    /// the store from a cursor (memory flat), and write nothing.
+    func checkAndRenderAtScale(_ folder: TemporaryFolder) async throws {
+        try folder.write("petition.txt", "Subject: Petition\n\nWe, the undersigned:\n{{#signers_attached}}{{signer_count}} signed.{{/signers_attached}}{{^signers_attached}}{{#signers}}\n{{@number}}. {{name}}\n{{/signers}}{{/signers_attached}}\n")
+        for command in ["check", "render"] {
+            let arguments = command == "check" ? ["check", "petition.json"] : ["render", "petition.json", "--out", "out"]
+            let url = folder.url
+            let measured = try await CLI.offPool { try Self.peakMemory(arguments, in: url, output: "\(command).out", errors: "\(command).err") }
+            let errors = try String(contentsOf: folder.url.appendingPathComponent("\(command).out"), encoding: .utf8)
+                + String(contentsOf: folder.url.appendingPathComponent("\(command).err"), encoding: .utf8)
+            #expect(measured.status == 65, "\(errors)")
+            #expect(errors.contains("error: message 1 to ministry@example.org would be "), "\(errors)")
+            #expect(errors.contains("the list of its 250000 signers (signers.csv and signers.html) makes it that long"))
+            #expect(measured.peakKB < 100_000, "\(command) peaked at \(measured.peakKB) KB")
+        }
+        let written = (try? FileManager.default.contentsOfDirectory(atPath: folder.url.appendingPathComponent("out").path)) ?? []
+        #expect(written.isEmpty)
     }
 
     /// Runs the binary under Python, which reports the child's peak resident memory (KB).
-    static func peakMemory(_ arguments: [String], in folder: URL, output: String) throws -> (status: Int32, peakKB: Int) {
+    static func peakMemory(_ arguments: [String], in folder: URL, output: String, errors: String = "/dev/null") throws -> (status: Int32, peakKB: Int) {
         let script = """
             import resource, subprocess, sys
-            with open(sys.argv[1], "wb") as out:
-                code = subprocess.call(sys.argv[2:], stdout=out)
+            with open(sys.argv[1], "wb") as out, open(sys.argv[2], "wb") as err:
+                code = subprocess.call(sys.argv[3:], stdout=out, stderr=err)
             print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
             sys.exit(code)
             """
         let python = Process()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        python.arguments = ["-c", script, folder.appendingPathComponent(output).path, CLI.binary.path] + arguments
+        python.arguments = ["-c", script, folder.appendingPathComponent(output).path,
+                            errors.hasPrefix("/") ? errors : folder.appendingPathComponent(errors).path, CLI.binary.path] + arguments
         python.currentDirectoryURL = folder
         let pipe = Pipe()
         python.standardOutput = pipe

@@ -46,6 +46,21 @@ public enum CLI {
     }
 }
 
+extension CLI {
+    /// The same, waited for on a thread of its own: a long run (a large import) then
+    /// holds none of the few threads Swift's concurrency shares among all running tests.
+    public static func runOffPool(_ arguments: [String], in directory: URL? = nil) async throws -> CLIResult {
+        try await offPool { try run(arguments, in: directory) }
+    }
+
+    /// Runs blocking `work` on a thread of its own and awaits its result.
+    public static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+        }
+    }
+}
+
 /// Reads a pipe to its end on a background thread.
 public final class ReadAll: @unchecked Sendable {
     private var data = Data()

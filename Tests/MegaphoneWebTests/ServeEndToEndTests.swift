@@ -68,7 +68,7 @@ import Testing
         defer { _ = server.terminate() }
         let result = try CLI.run(["send", "letters.json", "--outbox", fixture.outbox], in: fixture.folder.url)
         #expect(result.status == 73 || result.status == 75, "\(result.stderr)")
-        #expect(result.stderr.contains("the send log is in use by process \(server.process.processIdentifier)"))
+        #expect(result.stderr.contains("the send log is in use by process \(server.process.processIdentifier)"), "serve: running \(server.process.isRunning), log: \(server.log)")
         let taken = try CLI.run(["serve", "petition.json", "--listen", "127.0.0.1:\(server.port)", "--outbox", fixture.outbox], in: fixture.folder.url)
         #expect(taken.status == 69)
         #expect(taken.stderr.contains("cannot listen on 127.0.0.1:\(server.port): the address is already in use"))
