@@ -91,6 +91,11 @@ public final class SMTPConnection {
         if let unsafe {
             return .success(.permanent(reply: nil, reason: "refused to send: the envelope address \(unsafe.debugDescription) is not a plain address"))
         }
+        // The server said at EHLO how large a message it takes: a larger one would be
+        // refused (or cut off) after its whole upload; it fails here, with what to do.
+        if let limit = transcript.sizeLimit, bytes.count > limit {
+            return .success(.permanent(reply: nil, reason: "the server takes messages of at most \(limit) bytes (EHLO SIZE \(limit)) and this one is \(bytes.count) bytes; set the campaign's \"max_message_size\" to \(limit) and run `megaphone check` to see which letters are too large and what to do about them"))
+        }
         transcript.reset()
         let upload = UploadBuffer(bytes, beforeEnd: beforeFinalDot)
         let list = CurlStringList(recipients.map { "<\($0)>" })

@@ -80,6 +80,15 @@ final class SMTPTranscript {
 
     var offersAuth: Bool { capabilities.contains { $0.hasPrefix("AUTH") } }
 
+    /// The largest message the server takes, as its EHLO's `SIZE n` says (RFC 1870);
+    /// nil when it names none (or `SIZE 0`, no limit).
+    var sizeLimit: Int? {
+        for capability in capabilities where capability.hasPrefix("SIZE ") {
+            if let limit = Int(capability.dropFirst(5).trimmingCharacters(in: .whitespaces)), limit > 0 { return limit }
+        }
+        return nil
+    }
+
     /// The last reply received, from any command.
     var lastReply: SMTPReply? { exchanges.last { $0.reply != nil }?.reply ?? greeting }
 }

@@ -215,10 +215,14 @@ extension SignatureStore {
         }
     }
 
-    /// Confirmed letter-page signatures whose letters are still to be sent.
+    /// Confirmed letter-page signatures whose letters are still to be sent, from the
+    /// partial index of those alone (SQLite would otherwise walk every confirmed one).
     public func lettersDue(campaign: String) throws -> [Signature] {
         try pool.read { db in
-            try Signature.fetchAll(db, sql: "SELECT * FROM signature WHERE campaign = ? AND state = 'confirmed' AND letters = 'due' ORDER BY confirmed_at, id",
+            try Signature.fetchAll(db, sql: """
+                SELECT * FROM signature INDEXED BY signature_letters_due
+                WHERE campaign = ? AND state = 'confirmed' AND letters = 'due' ORDER BY confirmed_at, id
+                """,
                                    arguments: [campaign])
         }
     }

@@ -170,6 +170,7 @@ def main():
     parser.add_argument("--smtps", nargs=2)
     parser.add_argument("--auth")
     parser.add_argument("--fault", action="append", default=[])
+    parser.add_argument("--size-limit", type=int, help="the largest message taken, advertised as EHLO SIZE")
     options = parser.parse_args()
     os.makedirs(options.store, exist_ok=True)
     faults = Faults(options.fault)
@@ -183,6 +184,8 @@ def main():
         return
 
     kwargs = {}
+    if options.size_limit:
+        kwargs.update(data_size_limit=options.size_limit)
     if options.starttls:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(*options.starttls)

@@ -136,6 +136,17 @@ import Testing
         let attached = try CLI.run(["check", "petition.json"], in: folder.url)
         #expect(attached.status == 65)
         #expect((attached.stdout + attached.stderr).contains("the list of its 200 signers (signers.csv and signers.html) makes it that long; deliver the list another way — `megaphone signatures petition.json --csv`"), "\(attached.stderr)")
+        // A server that says at EHLO it takes less than the campaign allows: each
+        // larger letter fails with the reason, nothing is uploaded, the log says so.
+        let small = try fixture(signersAs: "body")
+        defer { small.remove() }
+        try await importSigners(200, into: small)
+        let server = try SMTPTestServer(sizeLimit: 4000)
+        let sent = try await CLI.runOffPool(["send", "petition.json", "--smtp", server.url, "--starttls", "never"], in: small.url)
+        #expect(sent.status != 0)
+        #expect(try server.messages().isEmpty)
+        let log = try CLI.run(["log", "petition.json"], in: small.url)
+        #expect(log.stdout.contains("the server takes messages of at most 4000 bytes (EHLO SIZE 4000) and this one is "), "\(log.stdout)\(sent.stderr)")
         let bad = try fixture(maxSize: "a lot")
         defer { bad.remove() }
         let wrong = try CLI.run(["check", "petition.json"], in: bad.url)

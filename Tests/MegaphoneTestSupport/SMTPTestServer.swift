@@ -31,14 +31,16 @@ public final class SMTPTestServer: @unchecked Sendable {
 
     public var url: String { "smtp://127.0.0.1:\(port)" }
 
+    /// - Parameter sizeLimit: the largest message the server takes, advertised as EHLO SIZE.
     public init(faults: [String] = [], starttls: TestCertificates? = nil, smtps: TestCertificates? = nil,
-                auth: String? = nil) throws {
+                auth: String? = nil, sizeLimit: Int? = nil) throws {
         store = FileManager.default.temporaryDirectory.appendingPathComponent("megaphone-smtp-\(UUID().uuidString)")
         var arguments = [CLI.packageRoot.appendingPathComponent("Tests/Fixtures/smtp_server.py").path, "--store", store.path]
         for fault in faults { arguments += ["--fault", fault] }
         if let starttls { arguments += ["--starttls", starttls.certificate, starttls.key] }
         if let smtps { arguments += ["--smtps", smtps.certificate, smtps.key] }
         if let auth { arguments += ["--auth", auth] }
+        if let sizeLimit { arguments += ["--size-limit", String(sizeLimit)] }
         process = Process()
         process.executableURL = URL(fileURLWithPath: PythonEmail.python)
         process.arguments = arguments
