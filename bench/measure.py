@@ -407,7 +407,7 @@ def sign_benchmarks():
 SCALE_SMALL = int(os.environ.get("BENCH_SCALE_SMALL", "10000"))
 SCALE_LARGE = int(os.environ.get("BENCH_SCALE_LARGE", "1000000"))
 SCALE_SECONDS = int(os.environ.get("BENCH_SCALE_SECONDS", "6"))
-SCALE_RUNS = int(os.environ.get("BENCH_SCALE_RUNS", "1"))
+SCALE_RUNS = int(os.environ.get("BENCH_SCALE_RUNS", "3"))
 
 
 def signatures_csv(path, count):

@@ -1,6 +1,7 @@
 import Foundation
 public import MegaphoneMail
 import MegaphoneSignatures
+import MegaphoneTemplate
 
 /// A joint letter's signers as files, for a petition too long to list in its body:
 /// `signers.csv` (for a computer) and `signers.html` (to print: numbered, the name in
@@ -46,7 +47,7 @@ struct SignerFiles: Sendable {
             for column in columns {
                 let value = (fields[column] ?? "").trimmingSpaces
                 csvRows += "," + SignatureExport.cell(value)
-                htmlRows += "<td>" + Self.escape(column == "name" ? value.uppercased() : value) + "</td>"
+                htmlRows += "<td>" + HTMLEscaping.escape(column == "name" ? value.uppercased() : value) + "</td>"
             }
             csvRows += "\r\n"
             htmlRows += "</tr>\n"
@@ -85,10 +86,10 @@ struct SignerFiles: Sendable {
         let headings = columns.map { $0.prefix(1).uppercased() + $0.dropFirst() }
         return """
             <!DOCTYPE html>
-            <html lang="\(Self.escape(language))">
+            <html lang="\(HTMLEscaping.escape(language))">
             <head>
             <meta charset="utf-8">
-            <title>\(Self.escape(title))</title>
+            <title>\(HTMLEscaping.escape(title))</title>
             <style>
             body { font: 11pt/1.4 Georgia, "Times New Roman", serif; margin: 1.5cm; color: #000; }
             h1 { font-size: 16pt; margin: 0 0 .3em; }
@@ -100,28 +101,12 @@ struct SignerFiles: Sendable {
             </style>
             </head>
             <body>
-            <h1>\(Self.escape(title))</h1>
+            <h1>\(HTMLEscaping.escape(title))</h1>
             <p>\(count == 1 ? "1 signature" : "\(count) signatures"), numbered in the order they signed.</p>
             <table>
-            <thead><tr><th class="n">No.</th>\(headings.map { "<th>\(Self.escape($0))</th>" }.joined())</tr></thead>
+            <thead><tr><th class="n">No.</th>\(headings.map { "<th>\(HTMLEscaping.escape($0))</th>" }.joined())</tr></thead>
             <tbody>
 
             """
-    }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }

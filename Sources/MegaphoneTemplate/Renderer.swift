@@ -183,16 +183,7 @@ struct Renderer {
     }
 
     private mutating func appendEscaped(_ text: String) {
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "&"): buffer.append(contentsOf: [38, 97, 109, 112, 59])            // &amp;
-            case UInt8(ascii: "<"): buffer.append(contentsOf: [38, 108, 116, 59])                // &lt;
-            case UInt8(ascii: ">"): buffer.append(contentsOf: [38, 103, 116, 59])                // &gt;
-            case UInt8(ascii: "\""): buffer.append(contentsOf: [38, 113, 117, 111, 116, 59])     // &quot;
-            case UInt8(ascii: "'"): buffer.append(contentsOf: [38, 35, 51, 57, 59])              // &#39;
-            default: buffer.append(byte)
-            }
-        }
+        HTMLEscaping.append(text, to: &buffer)
     }
 
     private mutating func renderSection(_ section: SectionNode) {
