@@ -7,7 +7,7 @@ import MegaphoneSignatures
 struct SignaturesCommand: MegaphoneCommand {
     static let configuration = CommandConfiguration(
         commandName: "signatures",
-        abstract: "List, export, release or anonymise a campaign's stored signatures.",
+        abstract: "List, export, import, recount, release or anonymise a campaign's stored signatures.",
         discussion: """
         Reads the campaign's signature store ("signers": {"store": …}). Without an
         action it lists signatures (confirmed ones by default, in the order they were
