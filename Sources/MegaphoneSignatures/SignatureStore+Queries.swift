@@ -133,16 +133,18 @@ extension SignatureStore {
     /// from now on; one that was not goes back to pending. Returns how many.
     @discardableResult
     public func releaseQuarantined(campaign: String, now: Date = Date()) throws -> Int {
-        try pool.write { db in
-            try db.execute(sql: """
-                UPDATE signature SET
-                    confirmed_at = CASE WHEN verified_at IS NULL THEN NULL ELSE ? END,
-                    letters = CASE WHEN verified_at IS NOT NULL AND targets != '[]' THEN 'due' ELSE letters END,
-                    state = CASE WHEN verified_at IS NULL THEN 'pending' ELSE 'confirmed' END
-                WHERE campaign = ? AND state = 'quarantined'
-                """, arguments: [now.timeIntervalSince1970, campaign])
-            return db.changesCount
-        }
+        try pool.write { db in try Self.releaseQuarantined(campaign: campaign, now: now, in: db) }
+    }
+
+    static func releaseQuarantined(campaign: String, now: Date, in db: Database) throws -> Int {
+        try db.execute(sql: """
+            UPDATE signature SET
+                confirmed_at = CASE WHEN verified_at IS NULL THEN NULL ELSE ? END,
+                letters = CASE WHEN verified_at IS NOT NULL AND targets != '[]' THEN 'due' ELSE letters END,
+                state = CASE WHEN verified_at IS NULL THEN 'pending' ELSE 'confirmed' END
+            WHERE campaign = ? AND state = 'quarantined'
+            """, arguments: [now.timeIntervalSince1970, campaign])
+        return db.changesCount
     }
 
     /// Replaces every signer's name, email, organisation, city and message by
@@ -182,9 +184,28 @@ extension SignatureStore {
     }
 
     public func setClosed(_ closed: Bool, campaign: String) throws {
-        try pool.write { db in
-            try db.execute(sql: "INSERT INTO campaign_state (campaign, closed) VALUES (?, ?) ON CONFLICT(campaign) DO UPDATE SET closed = excluded.closed",
-                           arguments: [campaign, closed])
+        try pool.write { db in try Self.setClosed(closed, campaign: campaign, in: db) }
+    }
+
+    static func setClosed(_ closed: Bool, campaign: String, in db: Database) throws {
+        try db.execute(sql: "INSERT INTO campaign_state (campaign, closed) VALUES (?, ?) ON CONFLICT(campaign) DO UPDATE SET closed = excluded.closed",
+                       arguments: [campaign, closed])
+    }
+
+    /// An organiser's button on `/admin`, done through the server's one writer (the
+    /// group commit that signing uses), off the threads that answer HTTP; returns once on disk.
+    @discardableResult
+    public func perform(_ action: OrganiserAction, campaign: String, now: Date = Date()) async throws -> Int {
+        try await committer.submit { db in
+            switch action {
+            case .release: return try Self.releaseQuarantined(campaign: campaign, now: now, in: db)
+            case .close:
+                try Self.setClosed(true, campaign: campaign, in: db)
+                return 1
+            case .reopen:
+                try Self.setClosed(false, campaign: campaign, in: db)
+                return 1
+            }
         }
     }
 }

@@ -184,14 +184,11 @@ extension WebApp {
         let campaign = try adminCampaign(context)
         let form = try await Self.form(request, context, pages: campaign.pages)
         try redeem(form["csrf"], purpose: "admin", pages: campaign.pages)
-        switch context.parameters.get("action") {
-        case "release":
-            try campaign.store.releaseQuarantined(campaign: campaign.name)
-            poke(campaign.name)
-        case "close": try campaign.store.setClosed(true, campaign: campaign.name)
-        case "reopen": try campaign.store.setClosed(false, campaign: campaign.name)
-        default: throw PageFailure(.notFound, heading: adminPages.text("admin_heading"), "Unknown action; use the buttons on /admin.")
+        guard let action = context.parameters.get("action").flatMap(OrganiserAction.init(rawValue:)) else {
+            throw PageFailure(.notFound, heading: adminPages.text("admin_heading"), "Unknown action; use the buttons on /admin.")
         }
+        try await campaign.store.perform(action, campaign: campaign.name)
+        if action == .release { poke(campaign.name) }
         return Response(status: .seeOther, headers: [.location: "/\(ServerPaths.admin)"])
     }
 

@@ -23,7 +23,7 @@ extension WebApp {
     /// Every route the server answers; the one table the router, the 405 answers and the
     /// request log all read. `:token` parameters are never logged.
     func routeTable() -> RouteTable {
-        var routes = RouteTable(loggable: ["name": Set(order), "action": ["release", "close", "reopen"]])
+        var routes = RouteTable(loggable: ["name": Set(order), "action": Set(OrganiserAction.allCases.map(\.rawValue))])
         // The first segments come from ServerPaths: the same list check refuses as campaign names.
         routes.get("/\(ServerPaths.health)") { _, _ in Self.text("ok\n") }
         // The same answer to a POST: a load balancer's check, and the benchmark's ceiling
