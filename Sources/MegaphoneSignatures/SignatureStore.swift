@@ -13,8 +13,14 @@ public final class SignatureStore: Sendable {
     let pool: DatabasePool
     let committer: GroupCommitter
 
+    /// Whether the store's schema is the newest (its migrations ran); a store opened
+    /// without leave to upgrade may be older, and is then read as it is.
+    public let isCurrent: Bool
+
     /// Opens the store at `path`, creating it (and its schema) when `create` is true.
-    public init(path: String, create: Bool = true) throws(StoreError) {
+    /// - Parameter upgrade: whether its schema may be brought up to date (by default,
+    ///   when it may be created). Readers such as `check` pass neither, and write nothing.
+    public init(path: String, create: Bool = true, upgrade: Bool? = nil) throws(StoreError) {
         self.path = path
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
@@ -36,7 +42,8 @@ public final class SignatureStore: Sendable {
             // DatabasePool sets the writer to synchronous=NORMAL; a signature acknowledged
             // must survive a power cut, so every commit is synced.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-            try Self.migrator.migrate(pool)
+            if upgrade ?? create { try Self.migrator.migrate(pool) }
+            isCurrent = try pool.read { db in try Self.migrator.hasCompletedMigrations(db) }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN || error.resultCode == .SQLITE_READONLY {
             throw StoreError(.cannotCreate, path: path, "cannot open the signature store for writing (\(error.message ?? "SQLite could not open it")); check the file's permissions")
         } catch let error as DatabaseError {

@@ -20,8 +20,11 @@ public struct Tally: Sendable, Equatable {
         var byState: [SignatureState: Int] = [:]
         var letters = 0
         for state in SignatureState.allCases { byState[state] = 0 }
-        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT state, signatures, letters FROM signature_count WHERE campaign = ?"),
-                                    arguments: [campaign]) {
+        // A store older than the kept counts, opened by a reader that may not upgrade it, is counted.
+        let sql = try db.tableExists("signature_count")
+            ? "SELECT state, signatures, letters FROM signature_count WHERE campaign = ?"
+            : "SELECT state, COUNT(*) AS signatures, COALESCE(SUM(json_array_length(targets)), 0) AS letters FROM signature WHERE campaign = ? GROUP BY state"
+        for row in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: [campaign]) {
             guard let state = SignatureState(rawValue: row["state"]) else { continue }
             byState[state] = row["signatures"]
             if state == .confirmed { letters = row["letters"] }

@@ -65,7 +65,9 @@ struct SignaturesCommand: MegaphoneCommand {
         }
         let store: SignatureStore
         // An import may be a petition's first signatures: it creates the store.
-        do { store = try SignatureStore(path: storePath, create: importFile != nil) } catch {
+        // Listing and exporting read the store as it is; the actions that write may bring its schema up to date.
+        let writes = importFile != nil || releaseQuarantined || anonymise || recount
+        do { store = try SignatureStore(path: storePath, create: importFile != nil, upgrade: writes) } catch {
             throw CommandFailure(message: error.description, code: error.code == .missing ? .noInput : error.code == .cannotCreate ? .cannotCreate : .dataError)
         }
         let name = manifest.name

@@ -75,6 +75,43 @@ import Testing
         #expect(try CLI.run(["signatures", "petition.json"], in: folder.url).stdout.hasPrefix("petition: 0 pending, 2 confirmed"))
     }
 
+    /// A store made before the kept counts (schema v1, written by Python's sqlite3):
+    /// `check` and a listing read it as it is — its schema is not upgraded, the counts
+    /// come from the rows — and only an action that writes brings it up to date.
+    /// (GRDB's pool still primes an empty WAL file with a table created and dropped on
+    /// open, so the file's bytes change: the store's own schema does not.)
+    @Test func checkAndAListingNeverUpgradeAnOlderStore() throws {
+        let folder = try fixture()
+        defer { folder.remove() }
+        let store = folder.url.appendingPathComponent("data/signatures.sqlite").path
+        func python(_ arguments: [String]) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            process.arguments = arguments
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        _ = try python([CLI.packageRoot.appendingPathComponent("Tests/Fixtures/v1_store.py").path, store])
+        let tables = "import sqlite3, sys; print(sorted(r[0] for r in sqlite3.connect(sys.argv[1]).execute(\"SELECT name FROM sqlite_master\")))"
+        let before = try python(["-c", tables, store])
+        #expect(before.contains("signature_by_state"))
+        let check = try CLI.run(["check", "petition.json"], in: folder.url)
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("1 message, 0 errors"), "\(check.stdout)")
+        let list = try CLI.run(["signatures", "petition.json"], in: folder.url)
+        #expect(list.stdout.hasPrefix("petition: 1 pending, 2 confirmed, 0 quarantined, 0 withdrawn\n"), "\(list.stdout)\(list.stderr)")
+        #expect(try python(["-c", tables, store]) == before)
+        #expect(!before.contains("signature_count"))
+        // An action that writes may upgrade: the recount adds the kept counts, from the rows.
+        let recount = try CLI.run(["signatures", "petition.json", "--recount"], in: folder.url)
+        #expect(recount.stdout.contains("1 pending, 2 confirmed"), "\(recount.stdout)\(recount.stderr)")
+        #expect(try python(["-c", tables, store]).contains("signature_count"))
+    }
+
     /// A store of 250,000 signatures made by --import; both exports read it back in full,
     /// and check and render read it as a joint petition, each with its peak memory
     /// (getrusage of the child, via Python) under 100 MB.
