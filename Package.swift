@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "MegaphoneSignatures",
             dependencies: [
-                "MegaphoneValue", "MegaphoneMail",
+                "MegaphoneValue", "MegaphoneData", "MegaphoneMail",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: settings

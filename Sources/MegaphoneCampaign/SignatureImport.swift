@@ -107,11 +107,11 @@ struct RefusedRows {
             throw CampaignFailure(diagnostics: [CampaignDiagnostic(path: path, message: "cannot create the file for refused rows; give --skip-invalid a path in a folder you can write to")])
         }
         self.handle = handle
-        buffer = (header + ["line", "reason"]).map(Self.cell).joined(separator: ",") + "\r\n"
+        buffer = (header + ["line", "reason"]).map(CSVField.quoted).joined(separator: ",") + "\r\n"
     }
 
     mutating func write(_ record: CSVRecord, line: Int, reasons: [String]) throws {
-        buffer += (record.fields + [String(line), reasons.joined(separator: "; ")]).map(Self.cell).joined(separator: ",") + "\r\n"
+        buffer += (record.fields + [String(line), reasons.joined(separator: "; ")]).map(CSVField.quoted).joined(separator: ",") + "\r\n"
         if buffer.utf8.count > 1 << 16 { try flush() }
     }
 
@@ -124,9 +124,5 @@ struct RefusedRows {
     private mutating func flush() throws {
         try handle.write(contentsOf: Data(buffer.utf8))
         buffer = ""
-    }
-
-    static func cell(_ text: String) -> String {
-        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 }

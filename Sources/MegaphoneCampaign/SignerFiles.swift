@@ -1,5 +1,6 @@
 import Foundation
-public import MegaphoneMail
+import MegaphoneMail
+import MegaphoneData
 import MegaphoneSignatures
 import MegaphoneTemplate
 
@@ -46,7 +47,7 @@ struct SignerFiles: Sendable {
             htmlRows += "<tr><td class=\"n\">\(number)</td>"
             for column in columns {
                 let value = (fields[column] ?? "").trimmingSpaces
-                csvRows += "," + SignatureExport.cell(value)
+                csvRows += "," + CSVField.spreadsheetSafe(value)
                 htmlRows += "<td>" + HTMLEscaping.escape(column == "name" ? value.uppercased() : value) + "</td>"
             }
             csvRows += "\r\n"

@@ -1,4 +1,5 @@
 import Foundation
+import MegaphoneData
 
 /// Signatures as CSV (RFC 4180) or JSON Lines, for the organiser, one signature at a
 /// time: a caller streams a million of them from a cursor and writes each piece as it
@@ -44,11 +45,11 @@ public struct SignatureExport: Sendable {
         out += String(number)
         for field in fields {
             out += ","
-            out += Self.cell(signature.fields[field] ?? "")
+            out += CSVField.spreadsheetSafe(signature.fields[field] ?? "")
         }
         if letters {
             out += ","
-            out += Self.cell(signature.targets.joined(separator: " "))
+            out += CSVField.spreadsheetSafe(signature.targets.joined(separator: " "))
         }
         out += ","
         out += signature.state.rawValue
@@ -96,15 +97,5 @@ public struct SignatureExport: Sendable {
         var out = export.header
         for signature in signatures { export.append(signature, to: &out) }
         return out
-    }
-
-    /// One CSV cell: quoted when it must be, and never run as a formula by a spreadsheet.
-    public static func cell(_ text: String) -> String {
-        var value = text
-        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { value = "'" + value }
-        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return value
     }
 }

@@ -36,20 +36,7 @@ extension SignatureStore {
 
     /// The counts as a full scan of the rows finds them (what `recount` would write), without changing anything.
     public func countedFromRows(campaign: String) throws -> Tally {
-        try pool.read { db in
-            var byState: [SignatureState: Int] = [:]
-            var letters = 0
-            for state in SignatureState.allCases { byState[state] = 0 }
-            for row in try Row.fetchAll(db, sql: """
-                SELECT state, COUNT(*) AS n, COALESCE(SUM(json_array_length(targets)), 0) AS letters FROM signature
-                WHERE campaign = ? GROUP BY state
-                """, arguments: [campaign]) {
-                guard let state = SignatureState(rawValue: row["state"]) else { continue }
-                byState[state] = row["n"]
-                if state == .confirmed { letters = row["letters"] }
-            }
-            return Tally(byState: byState, letters: letters, closedOverride: try Bool.fetchOne(db, sql: "SELECT closed FROM campaign_state WHERE campaign = ?", arguments: [campaign]))
-        }
+        try pool.read { db in try Tally.counted(campaign: campaign, in: db) }
     }
 
     /// Signatures in `state` (all states when nil): confirmed ones in the order they

@@ -16,14 +16,24 @@ public struct Tally: Sendable, Equatable {
     /// Nobody counted, no choice made: what a page shows when the counts cannot be read.
     public static let empty = Tally(byState: [:], letters: 0, closedOverride: nil)
 
+    /// The kept counts; a store older than them, opened by a reader that may not
+    /// upgrade it, is counted from its rows.
     static func fetch(campaign: String, in db: Database) throws -> Tally {
+        try fetch(campaign: campaign, fromRows: !db.tableExists("signature_count"), in: db)
+    }
+
+    /// The counts as a full scan of the rows finds them (what a recount writes).
+    static func counted(campaign: String, in db: Database) throws -> Tally {
+        try fetch(campaign: campaign, fromRows: true, in: db)
+    }
+
+    private static func fetch(campaign: String, fromRows: Bool, in db: Database) throws -> Tally {
         var byState: [SignatureState: Int] = [:]
         var letters = 0
         for state in SignatureState.allCases { byState[state] = 0 }
-        // A store older than the kept counts, opened by a reader that may not upgrade it, is counted.
-        let sql = try db.tableExists("signature_count")
-            ? "SELECT state, signatures, letters FROM signature_count WHERE campaign = ?"
-            : "SELECT state, COUNT(*) AS signatures, COALESCE(SUM(json_array_length(targets)), 0) AS letters FROM signature WHERE campaign = ? GROUP BY state"
+        let sql = fromRows
+            ? "SELECT state, COUNT(*) AS signatures, COALESCE(SUM(json_array_length(targets)), 0) AS letters FROM signature WHERE campaign = ? GROUP BY state"
+            : "SELECT state, signatures, letters FROM signature_count WHERE campaign = ?"
         for row in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: [campaign]) {
             guard let state = SignatureState(rawValue: row["state"]) else { continue }
             byState[state] = row["signatures"]

@@ -98,18 +98,6 @@ struct LogCommand: MegaphoneCommand {
         return .success
     }
 
-    /// A spreadsheet formula can run when a cell starts with one of these: prefix a quote.
-    static func neutralise(_ cell: String) -> String {
-        guard let first = cell.first, "=+-@\t\r".contains(first) else { return cell }
-        return "'" + cell
-    }
-
-    static func quote(_ cell: String) -> String {
-        let safe = neutralise(cell)
-        guard safe.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return safe }
-        return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
     private static func csv(campaign: Campaign, history: LogHistory, wanted: SendRecord.State?) throws -> String {
         let reader: CSVReader
         do { reader = try CSVReader(path: campaign.manifest.recipients) } catch {
@@ -122,7 +110,7 @@ struct LogCommand: MegaphoneCommand {
             let recipient = String(key.split(separator: " ").first ?? "")
             byRecipient[recipient, default: []].append(entry)
         }
-        var lines = [(reader.header + ["megaphone_state", "megaphone_messages", "megaphone_reply", "megaphone_time", "megaphone_bounce"]).map(quote).joined(separator: ",")]
+        var lines = [(reader.header + ["megaphone_state", "megaphone_messages", "megaphone_reply", "megaphone_time", "megaphone_bounce"]).map(CSVField.spreadsheetSafe).joined(separator: ",")]
         while true {
             let record: CSVRecord
             do {
@@ -147,7 +135,7 @@ struct LogCommand: MegaphoneCommand {
             let reply = last.map { [$0.replyCode.map(String.init), $0.enhancedCode, $0.replyText].compactMap { $0 }.joined(separator: " ") } ?? ""
             let time = last.map { ISO8601DateFormatter().string(from: $0.time) } ?? ""
             let bounce = entries.compactMap { $0.bounce?.summary }.joined(separator: "; ")
-            lines.append((record.fields + [state, String(entries.count), reply, time, bounce]).map(quote).joined(separator: ","))
+            lines.append((record.fields + [state, String(entries.count), reply, time, bounce]).map(CSVField.spreadsheetSafe).joined(separator: ","))
         }
         return lines.joined(separator: "\r\n") + "\r\n"
     }
