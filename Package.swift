@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .target(name: "MegaphoneValue", swiftSettings: settings),
@@ -42,9 +43,26 @@ let package = Package(
         .target(name: "CCurlShims", dependencies: ["CCurl"]),
         .target(name: "MegaphoneDelivery", dependencies: ["MegaphoneMail", "CCurl", "CCurlShims"], swiftSettings: settings),
         .target(name: "MegaphoneLog", dependencies: ["MegaphoneValue"], swiftSettings: settings),
+        // The one delivery engine: journaled hand-over, the "already settled" rule, retries.
+        .target(
+            name: "MegaphoneOutbox",
+            dependencies: ["MegaphoneDelivery", "MegaphoneLog", "MegaphoneMail", "MegaphoneCampaign"],
+            swiftSettings: settings
+        ),
+        // The server's signer mail: a service feeding the outbox from the store's queue.
+        .target(
+            name: "MegaphoneSignerMail",
+            dependencies: [
+                "MegaphoneOutbox", "MegaphoneCampaign", "MegaphoneSignatures", "MegaphoneLog", "MegaphoneDelivery", "MegaphoneMail",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: settings
+        ),
         .target(
             name: "MegaphoneSend",
-            dependencies: ["MegaphoneCampaign", "MegaphoneMail", "MegaphoneDelivery", "MegaphoneLog"],
+            dependencies: ["MegaphoneCampaign", "MegaphoneMail", "MegaphoneDelivery", "MegaphoneLog", "MegaphoneOutbox"],
             swiftSettings: settings
         ),
         .target(
@@ -63,9 +81,10 @@ let package = Package(
         .target(
             name: "MegaphoneWeb",
             dependencies: [
-                "MegaphoneValue", "MegaphoneTemplate", "MegaphoneMail", "MegaphoneCampaign", "MegaphoneDelivery",
-                "MegaphoneLog", "MegaphoneSend", "MegaphoneSignatures",
+                "MegaphoneValue", "MegaphoneTemplate", "MegaphoneMail", "MegaphoneCampaign", "MegaphoneSignatures", "MegaphoneSignerMail",
+                "MegaphoneOutbox", "MegaphoneLog",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -82,6 +101,7 @@ let package = Package(
             dependencies: [
                 "MegaphoneTemplate", "MegaphoneData", "MegaphoneValue", "MegaphoneMail", "MegaphoneCampaign", "MegaphoneDelivery",
                 "MegaphoneLog", "MegaphoneSend", "MegaphoneSignatures", "MegaphoneWeb", "MegaphoneBounces",
+                "MegaphoneOutbox", "MegaphoneSignerMail",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -130,6 +150,7 @@ let package = Package(
             name: "MegaphoneWebTests",
             dependencies: [
                 "MegaphoneWeb", "MegaphoneSignatures", "MegaphoneCampaign", "MegaphoneSend", "MegaphoneDelivery", "MegaphoneTestSupport", "megaphone",
+                "MegaphoneSignerMail", "MegaphoneOutbox",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -99,7 +99,11 @@ public final class SendLog: @unchecked Sendable {
 
     /// A record's place in the log, to wait for its durability.
     public struct Ticket: Sendable {
-        let sequence: UInt64
+        public let sequence: UInt64
+
+        public init(sequence: UInt64) {
+            self.sequence = sequence
+        }
     }
 
     /// Appends one record and returns once it is synced to disk.

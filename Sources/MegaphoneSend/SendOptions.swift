@@ -1,15 +1,12 @@
 public import Foundation
 public import MegaphoneDelivery
 public import MegaphoneLog
+public import MegaphoneOutbox
 
 /// How `send` delivers a campaign.
 public struct SendOptions: Sendable {
-    /// Where messages go.
-    public enum Target: Sendable {
-        /// A local Maildir: the safe default when no SMTP server is named.
-        case outbox(String)
-        case smtp(SMTPSettings)
-    }
+    /// Where messages go: the local outbox Maildir (the safe default), or an SMTP server.
+    public typealias Target = OutboxTarget
 
     public var target: Target
     /// The send log (JSON Lines).
@@ -44,15 +41,15 @@ public struct SendOptions: Sendable {
     }
 
     /// How the run is described in the log and on screen (no credentials).
-    public var transportDescription: String {
-        switch target {
-        case .outbox(let path): return "outbox \(path)"
-        case .smtp(let settings):
-            var text = settings.displayURL
-            if settings.insecure { text += " (--insecure: certificates not checked)" }
-            if !settings.isImplicitTLS, settings.startTLS == .never { text += " (no TLS)" }
-            return text
-        }
+    public var transportDescription: String { target.description }
+
+    /// The delivery half, which the server's signer mail shares.
+    public var delivery: DeliverySettings {
+        var settings = DeliverySettings(target: target)
+        settings.redirectTo = redirectTo
+        settings.retry = retry
+        settings.connections = connections
+        return settings
     }
 }
 

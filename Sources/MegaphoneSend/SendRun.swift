@@ -3,6 +3,7 @@ public import MegaphoneCampaign
 import MegaphoneDelivery
 import MegaphoneLog
 import MegaphoneMail
+import MegaphoneOutbox
 
 /// Sends a campaign: checks every message first (a campaign with errors never
 /// connects), writing the messages to send into the spool as they are checked;
@@ -57,24 +58,12 @@ public final class SendRun: @unchecked Sendable {
     /// The content fingerprint of a message: its bytes without the Date header, so a
     /// re-render of the same message on another day has the same fingerprint.
     public static func fingerprint(_ bytes: [UInt8]) -> String {
-        CryptoText.sha256(Message.bytesAfterDate(bytes))
+        Parcel.fingerprint(bytes)
     }
 
-    enum Decision {
-        case send(attempts: Int)
-        case alreadySent
-        case failedEarlier
-        case uncertainEarlier
-    }
-
-    func decide(_ key: String, history: LogHistory) -> Decision {
-        guard let entry = history[key] else { return .send(attempts: 0) }
-        switch entry.state {
-        case .sent, .bounced: return .alreadySent
-        case .failed: return .failedEarlier
-        case .attempt, .uncertain: return options.resendUncertain ? .send(attempts: entry.attempts) : .uncertainEarlier
-        case .deferred, .skipped, .run, .suppressed: return .send(attempts: entry.attempts)
-        }
+    /// The one rule (the outbox's): sent, failed or uncertain messages are left alone.
+    func decide(_ key: String, history: LogHistory) -> DeliveryDecision {
+        DeliveryDecision(history[key], resendUncertain: options.resendUncertain)
     }
 
     public func run() throws(SendRunError) -> SendSummary {
@@ -256,13 +245,6 @@ public final class SendRun: @unchecked Sendable {
             return try SendLog.open(options.logPath)
         } catch {
             throw .log(error)
-        }
-    }
-
-    func makeTransport() throws(DeliveryError) -> any Transport {
-        switch options.target {
-        case .outbox(let path): return try MaildirTransport(path: path)
-        case .smtp(let settings): return try SMTPConnection(settings: settings)
         }
     }
 

@@ -201,13 +201,23 @@ extension SignatureStore {
     /// Mail not yet handed to delivery, oldest first.
     public func unsentMail(limit: Int = 100) throws -> [QueuedMail] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM mail WHERE sent_at IS NULL AND bytes IS NOT NULL ORDER BY id LIMIT ?", arguments: [limit]).map { row in
-                let bytes: Data = row["bytes"]
-                return QueuedMail(id: row["id"], campaign: row["campaign"],
-                                  mail: OutgoingMail(kind: row["kind"], key: row["key"], envelopeFrom: row["envelope_from"],
-                                                     recipients: SignatureFields.decodeList(row["recipients"]), bytes: [UInt8](bytes)))
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM mail WHERE sent_at IS NULL AND bytes IS NOT NULL ORDER BY id LIMIT ?", arguments: [limit]).map(Self.queuedMail)
         }
+    }
+
+    /// The oldest emails waiting for one campaign.
+    public func unsentMail(campaign: String, limit: Int) throws -> [QueuedMail] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM mail WHERE sent_at IS NULL AND bytes IS NOT NULL AND campaign = ? ORDER BY id LIMIT ?",
+                             arguments: [campaign, limit]).map(Self.queuedMail)
+        }
+    }
+
+    private static func queuedMail(_ row: Row) -> QueuedMail {
+        let bytes: Data = row["bytes"]
+        return QueuedMail(id: row["id"], campaign: row["campaign"],
+                          mail: OutgoingMail(kind: row["kind"], key: row["key"], envelopeFrom: row["envelope_from"],
+                                             recipients: SignatureFields.decodeList(row["recipients"]), bytes: [UInt8](bytes)))
     }
 
     /// How many emails wait to be sent.
@@ -218,8 +228,15 @@ extension SignatureStore {
     /// Marks a queued email as handed over and forgets its text (it carries tokens).
     /// It rides along in the next group transaction: no fsync of its own.
     public func markSent(_ id: Int64, now: Date = Date()) throws {
+        try markSent([id], now: now)
+    }
+
+    /// Marks several handed-over emails in one write.
+    public func markSent(_ ids: [Int64], now: Date = Date()) throws {
+        guard !ids.isEmpty else { return }
         try committer.perform { db in
-            try db.cachedStatement(sql: "UPDATE mail SET sent_at = ?, bytes = NULL WHERE id = ?").execute(arguments: [now.timeIntervalSince1970, id])
+            let statement = try db.cachedStatement(sql: "UPDATE mail SET sent_at = ?, bytes = NULL WHERE id = ?")
+            for id in ids { try statement.execute(arguments: [now.timeIntervalSince1970, id]) }
         }
     }
 

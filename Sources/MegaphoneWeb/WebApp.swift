@@ -1,12 +1,13 @@
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 public import Logging
 public import MegaphoneCampaign
-public import MegaphoneSend
-import MegaphoneSignatures
-import MegaphoneLog
 import MegaphoneMail
-import MegaphoneDelivery
+import MegaphoneLog
+import MegaphoneOutbox
+public import MegaphoneSignerMail
+import MegaphoneSignatures
 import NIOCore
 
 /// The supporters' front door for one or more campaigns: their pages, stores, signer
@@ -16,7 +17,7 @@ public final class WebApp: Sendable {
     let campaigns: [String: WebCampaign]
     let order: [String]
     let mails: [String: SignerMail]
-    let mailers: [String: SignerMailer]
+    let mailers: [String: SignerMailService]
     let settings: WebSettings
     let csrf = CSRFTokens()
     let limiter: IPRateLimit
@@ -34,12 +35,12 @@ public final class WebApp: Sendable {
     let plainPages: PageRenderer
 
     /// Opens every campaign's store (creating it), pages, and send logs (locked).
-    /// - Parameter campaigns: each opened campaign with the delivery options for its signer mail.
-    public init(campaigns list: [(Campaign, SendOptions)], settings: WebSettings, logger: Logger) throws(WebStartError) {
+    /// - Parameter campaigns: each opened campaign with how its signer mail is delivered.
+    public init(campaigns list: [(Campaign, SignerMailSettings)], settings: WebSettings, logger: Logger) throws(WebStartError) {
         var campaigns: [String: WebCampaign] = [:]
         var order: [String] = []
         var mails: [String: SignerMail] = [:]
-        var mailers: [String: SignerMailer] = [:]
+        var mailers: [String: SignerMailService] = [:]
         var stores: [String: SignatureStore] = [:]
         var unsubscribing: [Campaign] = []
         for (campaign, options) in list {
@@ -52,7 +53,7 @@ public final class WebApp: Sendable {
                 if manifest.page == nil { continue }
             }
             guard manifest.page != nil else {
-                throw WebStartError(.data, "\(manifest.path): error: the campaign has no \"page\" to serve and no \"unsubscribe\" links to answer; add \"page\": {\"title\": …} (see the README's \"Pages\" section)")
+                throw WebStartError(.data, "\(manifest.path): error: the campaign has no \"page\" to serve and no \"unsubscribe\" links to answer; add \"page\": {\"title\": …} (see docs/pages.md)")
             }
             guard let storePath = manifest.signerStore else {
                 throw WebStartError(.data, "\(manifest.path): error: the campaign has a \"page\" but no signature store; add \"signers\": {\"store\": \"data/signatures.sqlite\"}")
@@ -77,17 +78,12 @@ public final class WebApp: Sendable {
             do { mails[manifest.name] = try SignerMail(campaign: web, baseURL: settings.baseURL) } catch {
                 throw WebStartError(.data, "\(error)")
             }
-            if case .outbox(let outbox) = options.target {
-                // The outbox must be usable before the first supporter signs.
-                do { _ = try MaildirWriter(path: outbox) } catch {
-                    throw WebStartError(.cannotCreate, "\(outbox): error: the outbox Maildir cannot be created (\(error)); give --outbox a folder you can write to")
-                }
+            // The outbox must be usable before the first supporter signs.
+            do { try options.delivery.target.checkWritable() } catch {
+                throw WebStartError(.cannotCreate, "\(error)")
             }
-            let mailLog = options.logPath.hasSuffix(".sendlog.jsonl")
-                ? String(options.logPath.dropLast(".sendlog.jsonl".count)) + ".signer-mail.sendlog.jsonl"
-                : options.logPath + ".signer-mail"
             do {
-                mailers[manifest.name] = try SignerMailer(campaign: web, options: options, mailLogPath: mailLog, logger: logger)
+                mailers[manifest.name] = try SignerMailService(campaign: campaign, store: store, letters: web.isLetterPage, settings: options, logger: logger)
             } catch {
                 throw WebStartError(error.code == .inUse ? .temporary : error.code == .damaged ? .data : .cannotCreate, error.description)
             }
@@ -117,9 +113,13 @@ public final class WebApp: Sendable {
         unsubscribing.map(\.manifest.name).filter { !order.contains($0) }
     }
 
-    /// Starts sending what the stores hold for signers (left over from an earlier run, too).
+    /// Starts sending what the stores hold for signers (left over from an earlier run,
+    /// too), outside a server: `run()` runs the same services beside the HTTP server.
     public func startMailers() {
-        for name in order { mailers[name]?.start() }
+        for name in order {
+            guard let mailer = mailers[name] else { continue }
+            Task.detached { try? await mailer.run() }
+        }
     }
 
     /// Finishes the email in hand and stops; what is still queued stays in the stores.
@@ -140,13 +140,15 @@ public final class WebApp: Sendable {
     /// Serves on `settings.host:port` until SIGTERM/SIGINT: then stops accepting,
     /// finishes requests in flight, finishes the email in hand, and returns.
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        startMailers()
-        let app = Application(
+        var app = Application(
             router: router(),
             server: GuardedHTTP1Channel.builder(limits: settings.limits, limiter: ConnectionLimiter(settings.limits), headers: securityHeaders),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "megaphone"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
+        // The signer mail runs beside the server, and stops (finishing the email in
+        // hand) when it does.
+        app.addServices(order.compactMap { mailers[$0] } as [any Service])
         defer { stopMailers() }
         do {
             try await app.runService()

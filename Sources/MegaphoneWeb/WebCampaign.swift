@@ -41,7 +41,7 @@ final class WebCampaign: Sendable {
 
     init(campaign: Campaign, store: SignatureStore) throws {
         guard let page = campaign.manifest.page else {
-            throw PageError(path: campaign.manifest.path, message: "the campaign has no \"page\"; add one to serve it (see the README's \"Pages\" section)")
+            throw PageError(path: campaign.manifest.path, message: "the campaign has no \"page\"; add one to serve it (see docs/pages.md)")
         }
         self.campaign = campaign
         self.page = page

@@ -3,6 +3,7 @@ import Foundation
 import MegaphoneCampaign
 import MegaphoneDelivery
 import MegaphoneMail
+import MegaphoneOutbox
 import MegaphoneSend
 
 /// Where messages go: an SMTP server and how to reach it, or the outbox (shared by

@@ -4,6 +4,7 @@ import MegaphoneCampaign
 import MegaphoneDelivery
 import MegaphoneLog
 import MegaphoneMail
+import MegaphoneOutbox
 import MegaphoneSend
 
 /// `megaphone send`: delivers a campaign through an SMTP server, or into the outbox.

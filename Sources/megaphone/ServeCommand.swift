@@ -3,7 +3,9 @@ import Foundation
 import Logging
 import MegaphoneCampaign
 import MegaphoneDelivery
+import MegaphoneOutbox
 import MegaphoneSend
+import MegaphoneSignerMail
 import MegaphoneWeb
 
 /// `megaphone serve`: the supporters' pages for one or more campaigns, their email
@@ -113,10 +115,10 @@ struct ServeCommand: AsyncMegaphoneCommand {
             throw CommandFailure(message: "the admin token is too short (\(token.count) characters); use at least 16 random characters, e.g. from `openssl rand -hex 24`", code: .config)
         }
 
-        var campaigns: [(Campaign, SendOptions)] = []
+        var campaigns: [(Campaign, SignerMailSettings)] = []
         for path in self.campaigns {
             let options = try connection.makeOptions(campaignPath: path, redirectTo: nil, retry: retry)
-            campaigns.append((try CampaignCommands.open(path, console: console, signers: .none), options))
+            campaigns.append((try CampaignCommands.open(path, console: console, signers: .none), SignerMailSettings(delivery: options.delivery, sendLog: options.logPath)))
         }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -129,7 +131,7 @@ struct ServeCommand: AsyncMegaphoneCommand {
             console.err("\(error.message)\n")
             return Status(rawValue: error.code.rawValue) ?? .failure
         }
-        if case .outbox(let outbox) = campaigns[0].1.target {
+        if case .outbox(let outbox) = campaigns[0].1.delivery.target {
             console.err("No --smtp server given: signer mail goes to the outbox Maildir \(outbox) (nothing leaves this machine).\n")
         }
         let queued = app.queuedMailCount()

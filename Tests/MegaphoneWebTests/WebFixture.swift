@@ -2,7 +2,8 @@ import Foundation
 import Logging
 import MegaphoneCampaign
 import MegaphoneDelivery
-import MegaphoneSend
+import MegaphoneOutbox
+import MegaphoneSignerMail
 import MegaphoneTestSupport
 import MegaphoneWeb
 
@@ -39,14 +40,14 @@ struct WebFixture {
 
     /// The server's app for both campaigns, mail to the fixture's outbox.
     func app(perIP: String = "0", adminToken: String? = "organiser-token-for-tests", adminSession: Double = 12 * 3600) throws -> WebApp {
-        var list: [(Campaign, SendOptions)] = []
+        var list: [(Campaign, SignerMailSettings)] = []
         for name in ["petition.json", "letters.json"] {
             let (campaign, problems) = Campaign.open(path(name))
             guard let campaign else { throw FixtureError(message: "\(problems)") }
             let log = path(name).replacingOccurrences(of: ".json", with: ".sendlog.jsonl")
-            var options = SendOptions(target: .outbox(outbox), logPath: log)
-            options.retry = .init(retries: 0, firstWait: 0.1, maximumWait: 0.1)
-            list.append((campaign, options))
+            var delivery = DeliverySettings(target: .outbox(outbox))
+            delivery.retry = .init(retries: 0, firstWait: 0.1, maximumWait: 0.1)
+            list.append((campaign, SignerMailSettings(delivery: delivery, sendLog: log)))
         }
         var settings = WebSettings(baseURL: "http://megaphone.example.org")
         settings.perIP = PerIPLimit(perIP)!
