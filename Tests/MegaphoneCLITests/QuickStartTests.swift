@@ -25,10 +25,14 @@ import Testing
         #expect(output.contains("send campaigns/embassy-protest-csv.json --outbox campaigns/demo-outbox"))
     }
 
-    /// Every `megaphone check|preview|render|send|log` example in the README that names a
+    /// Every `megaphone check|preview|render|send|log` example in the README and docs/ that names a
     /// sample campaign runs as written on the samples (no SMTP server: the outbox).
     @Test func theReadmesExamplesRunOnAFreshClone() throws {
-        let readme = try String(contentsOf: CLI.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        // The README's tour, then the reference pages it links to (docs/).
+        let docs = CLI.packageRoot.appendingPathComponent("docs")
+        let pages = try FileManager.default.contentsOfDirectory(atPath: docs.path).filter { $0.hasSuffix(".md") }.sorted()
+        let readme = try ([CLI.packageRoot.appendingPathComponent("README.md")] + pages.map { docs.appendingPathComponent($0) })
+            .map { try String(contentsOf: $0, encoding: .utf8) }.joined(separator: "\n")
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         for name in ["campaigns", "recipients", "templates"] {
