@@ -33,6 +33,12 @@ public final class Courier {
         let barrier = DurabilityBarrier(journal: journal, ticket: ticket)
         let result = transport.deliver(from: parcel.from, recipients: parcel.recipients, bytes: parcel.bytes, beforeFinalDot: barrier.wait)
         if let failure = barrier.failure { throw failure }
+        return try settle(record, parcel: parcel, result: result, journal: journal, temporaryNote: temporaryNote)
+    }
+
+    /// Writes a hand-over's outcome after its attempt.
+    private func settle(_ record: SendRecord, parcel: Parcel, result: Result<SMTPResult, DeliveryError>, journal: any DeliveryJournal,
+                        temporaryNote: (String) -> String) throws(LogError) -> Handover {
         switch result {
         case .failure(let error):
             // Problems that stop delivery come before DATA: nothing was delivered.
@@ -52,6 +58,34 @@ public final class Courier {
             try write(record, to: journal, .deferred, reply: reply, note: temporaryNote(reason))
             return .deferred(reason: reason)
         }
+    }
+
+    /// Several messages for a target where handing one over again is harmless (the
+    /// outbox, whose copies are named after their content): every `attempt` is
+    /// written, one wait makes them all durable, then each is handed over and its
+    /// outcome written. A crash in between leaves attempts with no outcome, which
+    /// such a target delivers again (`DeliveryDecision` with `resendUncertain`).
+    /// Stops at the first message the transport cannot deliver at all.
+    public func handAll(_ parcels: [(parcel: Parcel, attempt: Int)], journal: any DeliveryJournal) throws(LogError) -> [Handover] {
+        var attempts: [SendRecord] = []
+        var last: JournalTicket?
+        for (parcel, number) in parcels {
+            var record = parcel.record
+            record.time = Date()
+            record.state = .attempt
+            record.attempt = number
+            last = try journal.write(record, syncNow: false)
+            attempts.append(record)
+        }
+        if let last { try journal.waitDurable(last) }
+        var results: [Handover] = []
+        for (index, (parcel, _)) in parcels.enumerated() {
+            let result = transport.deliver(from: parcel.from, recipients: parcel.recipients, bytes: parcel.bytes) { true }
+            let outcome = try settle(attempts[index], parcel: parcel, result: result, journal: journal, temporaryNote: { $0 })
+            results.append(outcome)
+            if case .unavailable = outcome { break }
+        }
+        return results
     }
 
     private func write(_ attempt: SendRecord, to journal: any DeliveryJournal, _ state: SendRecord.State, reply: SMTPReply? = nil, note: String?) throws(LogError) {

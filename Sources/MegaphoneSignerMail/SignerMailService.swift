@@ -8,6 +8,7 @@ public import MegaphoneOutbox
 public import MegaphoneSignatures
 import NIOPosix
 public import ServiceLifecycle
+import MegaphoneDigest
 
 /// Sends what the server owes one campaign's signers, as a service beside the HTTP
 /// server: the store's queued emails (confirmations, notices) through the
@@ -57,7 +58,8 @@ public final class SignerMailService: Service, @unchecked Sendable {
             letterLog = nil
             letterHistory = LogHistory()
         }
-        let count = max(1, delivery.connections)
+        // An outbox has no server to spare: its couriers are writers whose fsyncs overlap.
+        let count = delivery.target.repeatsAreHarmless ? max(4, delivery.connections) : max(1, delivery.connections)
         couriers = CourierSlots(count: count)
         pool = NIOThreadPool(numberOfThreads: count)
     }
@@ -162,15 +164,29 @@ public final class SignerMailService: Service, @unchecked Sendable {
     }
 
     private func deliverSlice(_ mails: [QueuedMail], courier index: Int) -> (delivered: [Int64], reconnect: Bool) {
-        var delivered: [Int64] = []
-        for queued in mails {
-            if progress.isStopping { break }
-            guard let courier = couriers[index] ?? couriers.make(index, target: delivery.target) else { return (delivered, true) }
+        guard !mails.isEmpty, !progress.isStopping else { return ([], false) }
+        guard let courier = couriers[index] ?? couriers.make(index, target: delivery.target) else { return ([], true) }
+        let parcels = mails.map { queued in
             let mail = queued.mail
             let record = SendRecord(campaign: name, state: .attempt, key: mail.key, number: Int(queued.id), messageID: nil,
                                     recipients: mail.recipients, hash: CryptoText.sha256(mail.bytes), note: mail.kind)
-            let parcel = Parcel(record: record, from: mail.envelopeFrom, recipients: mail.recipients, bytes: mail.bytes)
-            switch hand(parcel, journal: mailLog, history: mailHistory, courier: courier) {
+            return Parcel(record: record, from: mail.envelopeFrom, recipients: mail.recipients, bytes: mail.bytes)
+        }
+        var steps: [Step] = []
+        if delivery.target.repeatsAreHarmless {
+            // The outbox: one wait for the journal covers the whole slice.
+            steps = handAll(parcels, journal: mailLog, history: mailHistory, courier: courier)
+        } else {
+            for parcel in parcels {
+                if progress.isStopping { break }
+                let step = hand(parcel, journal: mailLog, history: mailHistory, courier: courier)
+                steps.append(step)
+                if case .reconnect = step { break }
+            }
+        }
+        var delivered: [Int64] = []
+        for (queued, step) in zip(mails, steps) {
+            switch step {
             case .done: delivered.append(queued.id)
             case .later: break
             case .reconnect:
@@ -192,15 +208,32 @@ public final class SignerMailService: Service, @unchecked Sendable {
 
     /// Hands one message over through the outbox, and keeps when it may be tried again.
     func hand(_ base: Parcel, journal: SendLog, history: LogHistory, courier: Courier) -> Step {
-        let key = base.key
-        var parcel = base
-        if let redirect = delivery.redirectTo { parcel = Parcel(record: base.record, from: base.from, recipients: [redirect], bytes: base.bytes) }
-        let tries = progress.tries(key)
-        let handover: Handover
-        do { handover = try courier.hand(parcel, journal: journal, attempt: (history[key]?.attempts ?? 0) + tries + 1) } catch {
+        let (parcel, attempt) = prepared(base, history: history)
+        do { return step(try courier.hand(parcel, journal: journal, attempt: attempt), key: base.key) } catch {
             logger.error("\(journal.path): \(error)")
             return .later
         }
+    }
+
+    /// Several at once, where a repeat is harmless (`Courier.handAll`).
+    func handAll(_ parcels: [Parcel], journal: SendLog, history: LogHistory, courier: Courier) -> [Step] {
+        let handovers: [Handover]
+        do { handovers = try courier.handAll(parcels.map { prepared($0, history: history) }, journal: journal) } catch {
+            logger.error("\(journal.path): \(error)")
+            return []
+        }
+        return zip(parcels, handovers).map { step($1, key: $0.key) }
+    }
+
+    /// The parcel as sent (to the test address of a redirected run) and its attempt's number.
+    private func prepared(_ base: Parcel, history: LogHistory) -> (parcel: Parcel, attempt: Int) {
+        var parcel = base
+        if let redirect = delivery.redirectTo { parcel = Parcel(record: base.record, from: base.from, recipients: [redirect], bytes: base.bytes) }
+        return (parcel, (history[base.key]?.attempts ?? 0) + progress.tries(base.key) + 1)
+    }
+
+    private func step(_ handover: Handover, key: String) -> Step {
+        let tries = progress.tries(key)
         switch handover {
         case .unavailable(let error):
             logger.warning("signer mail for \(name): \(error.message); connecting again")
