@@ -47,19 +47,19 @@ public final class WebApp: Sendable {
             let manifest = campaign.manifest
             if manifest.unsubscribe != nil {
                 guard manifest.baseURL == settings.baseURL else {
-                    throw WebStartError(.config, "\(manifest.path): error: the campaign's \"base_url\" (\(manifest.baseURL ?? "none")) is not where this server answers (\(settings.baseURL)); its unsubscribe links would lead elsewhere: give --base-url \(manifest.baseURL ?? "…") or correct \"base_url\"")
+                    throw WebStartError(.settings, "\(manifest.path): error: the campaign's \"base_url\" (\(manifest.baseURL ?? "none")) is not where this server answers (\(settings.baseURL)); its unsubscribe links would lead elsewhere: give --base-url \(manifest.baseURL ?? "…") or correct \"base_url\"")
                 }
                 unsubscribing.append(campaign)
                 if manifest.page == nil { continue }
             }
             guard manifest.page != nil else {
-                throw WebStartError(.data, "\(manifest.path): error: the campaign has no \"page\" to serve and no \"unsubscribe\" links to answer; add \"page\": {\"title\": …} (see docs/pages.md)")
+                throw WebStartError(.campaign, "\(manifest.path): error: the campaign has no \"page\" to serve and no \"unsubscribe\" links to answer; add \"page\": {\"title\": …} (see docs/pages.md)")
             }
             guard let storePath = manifest.signerStore else {
-                throw WebStartError(.data, "\(manifest.path): error: the campaign has a \"page\" but no signature store; add \"signers\": {\"store\": \"data/signatures.sqlite\"}")
+                throw WebStartError(.campaign, "\(manifest.path): error: the campaign has a \"page\" but no signature store; add \"signers\": {\"store\": \"data/signatures.sqlite\"}")
             }
             guard campaigns[manifest.name] == nil else {
-                throw WebStartError(.usage, "\(manifest.path): error: two campaigns are named '\(manifest.name)'; each served campaign needs its own \"name\"")
+                throw WebStartError(.duplicateName, "\(manifest.path): error: two campaigns are named '\(manifest.name)'; each served campaign needs its own \"name\"")
             }
             let store: SignatureStore
             do {
@@ -69,23 +69,23 @@ public final class WebApp: Sendable {
                     stores[key] = store
                 }
             } catch {
-                throw WebStartError(error.code == .missing ? .noInput : error.code == .cannotCreate ? .cannotCreate : .data, error.description)
+                throw WebStartError(.store(error), error.description)
             }
             let web: WebCampaign
             do { web = try WebCampaign(campaign: campaign, store: store) } catch {
-                throw WebStartError(.data, "\(error)")
+                throw WebStartError(.campaign, "\(error)")
             }
             do { mails[manifest.name] = try SignerMail(campaign: web, baseURL: settings.baseURL) } catch {
-                throw WebStartError(.data, "\(error)")
+                throw WebStartError(.campaign, "\(error)")
             }
             // The outbox must be usable before the first supporter signs.
             do { try options.delivery.target.checkWritable() } catch {
-                throw WebStartError(.cannotCreate, "\(error)")
+                throw WebStartError(.outbox, "\(error)")
             }
             do {
                 mailers[manifest.name] = try SignerMailService(campaign: campaign, store: store, letters: web.isLetterPage, settings: options, logger: logger)
             } catch {
-                throw WebStartError(error.code == .inUse ? .temporary : error.code == .damaged ? .data : .cannotCreate, error.description)
+                throw WebStartError(.log(error), error.description)
             }
             campaigns[manifest.name] = web
             order.append(manifest.name)
@@ -94,7 +94,7 @@ public final class WebApp: Sendable {
         self.order = order
         self.unsubscribing = unsubscribing
         do { plainPages = try PageRenderer(language: unsubscribing.first?.manifest.locale ?? "en", overrides: nil) } catch {
-            throw WebStartError(.data, "\(error)")
+            throw WebStartError(.campaign, "\(error)")
         }
         self.mails = mails
         self.mailers = mailers
@@ -153,26 +153,10 @@ public final class WebApp: Sendable {
         do {
             try await app.runService()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            throw WebStartError(.unavailable, "cannot listen on \(settings.host):\(settings.port): the address is already in use (another server?); stop it or choose another --listen")
+            throw WebStartError(.addressInUse, "cannot listen on \(settings.host):\(settings.port): the address is already in use (another server?); stop it or choose another --listen")
         }
     }
 
     func poke(_ campaign: String) { mailers[campaign]?.poke() }
 }
 
-/// Why the server cannot start, with the sysexits code it exits with.
-public struct WebStartError: Error, Sendable, CustomStringConvertible {
-    public enum Code: Int32, Sendable {
-        case usage = 64, data = 65, noInput = 66, unavailable = 69, cannotCreate = 73, temporary = 75, config = 78
-    }
-
-    public let code: Code
-    public let message: String
-
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
-}

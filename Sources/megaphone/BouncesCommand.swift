@@ -67,14 +67,7 @@ struct BouncesCommand: MegaphoneCommand {
             report = try BounceProcessor(campaign: campaign, logPath: logPath).process(source)
         } catch {
             console.err("megaphone: \(error.message)\n")
-            switch error.code {
-            case .noInput: return .noInput
-            case .unavailable: return .unavailable
-            case .config: return .config
-            case .inUse: return .temporaryFailure
-            case .cannotCreate: return .cannotCreate
-            case .data: return .dataError
-            }
+            return Status(error)
         }
         console.out(Self.text(report, campaign: campaign, logPath: logPath))
         return .success

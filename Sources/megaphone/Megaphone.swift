@@ -71,23 +71,19 @@ struct Megaphone: ParsableCommand {
             let name = (["megaphone"] + path(to: command)).joined(separator: " ")
             console.err("Error: \(error.message)\nUsage: \(usageString(for: command))\n  See '\(name) --help' for more information.\n")
             return .usage
-        case let error as TemplateError:
+        case is TemplateError, is DataError:
             console.err("\(error)\n")
-            return .dataError
-        case let error as TemplateFileError:
-            console.err("megaphone: \(error)\n")
-            return error.reason == .notUTF8 ? .dataError : .noInput
-        case let error as DataError:
-            console.err("\(error)\n")
-            return error.kind == .missingFile ? .noInput : .dataError
+            return Status(libraryError: error) ?? .dataError
         case let error as CampaignFailure:
             var seen: Set<CampaignDiagnostic> = []
             for diagnostic in error.diagnostics where seen.insert(diagnostic).inserted { console.err("\(diagnostic)\n") }
-            let errors = error.diagnostics.filter { $0.severity == .error }
-            return errors.contains(where: \.isMissingFile) ? .noInput : .dataError
+            return Status(error.diagnostics)
         case let error as CommandFailure:
             console.err("megaphone: \(error.message)\n")
             return error.code
+        case let error where Status(libraryError: error) != nil:
+            console.err("megaphone: \(error)\n")
+            return Status(libraryError: error) ?? .failure
         default:
             // The parser's own ends (help for a group) print and exit as it chooses.
             exit(withError: error)

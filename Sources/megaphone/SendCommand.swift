@@ -6,6 +6,7 @@ import MegaphoneLog
 import MegaphoneMail
 import MegaphoneOutbox
 import MegaphoneSend
+import MegaphoneFiles
 
 /// `megaphone send`: delivers a campaign through an SMTP server, or into the outbox.
 struct SendCommand: MegaphoneCommand {
@@ -68,11 +69,7 @@ struct SendCommand: MegaphoneCommand {
     var quiet = false
 
     static func defaultLog(for campaign: String, redirect: Bool) -> String {
-        let url = URL(fileURLWithPath: campaign)
-        let name = url.deletingPathExtension().lastPathComponent
-        let folder = url.deletingLastPathComponent().path
-        let file = "\(name)\(redirect ? ".redirect" : "").sendlog.jsonl"
-        return DisplayPath.resolve(file, in: folder)
+        DisplayPath.make(URL(fileURLWithPath: CampaignFiles(campaign: campaign).sendLog(redirected: redirect)).standardizedFileURL.path)
     }
 
     func execute(console: Console) throws -> Status {
@@ -107,17 +104,13 @@ struct SendCommand: MegaphoneCommand {
                 return .dataError
             case .log(let error):
                 console.err("\(error)\n")
-                switch error.code {
-                case .damaged: return .dataError
-                case .inUse: return .temporaryFailure
-                case .unwritable: return .cannotCreate
-                }
+                return Status(error)
             case .delivery(let failure):
                 console.err("megaphone: \(failure.message)\n")
-                return failure.kind == .configuration ? .config : .unavailable
+                return Status(failure)
             case .spool(let error):
                 console.err("megaphone: \(error)\n")
-                return error.kind == .unwritable ? .cannotCreate : .temporaryFailure
+                return Status(error)
             }
         }
         display.finish()
@@ -125,7 +118,7 @@ struct SendCommand: MegaphoneCommand {
         switch summary.stopReason {
         case .fatal(let error)?:
             console.err("megaphone: stopped: \(error.message)\n")
-            return error.kind == .configuration ? .config : .unavailable
+            return Status(error)
         case .signal(let number)?:
             return number == SIGTERM ? .terminated : .interrupted
         case .spool(let error)?:

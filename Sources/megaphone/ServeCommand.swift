@@ -129,7 +129,7 @@ struct ServeCommand: AsyncMegaphoneCommand {
         let app: WebApp
         do { app = try WebApp(campaigns: campaigns, settings: settings, logger: logger) } catch {
             console.err("\(error.message)\n")
-            return Status(rawValue: error.code.rawValue) ?? .failure
+            return Status(error)
         }
         if case .outbox(let outbox) = campaigns[0].1.delivery.target {
             console.err("No --smtp server given: signer mail goes to the outbox Maildir \(outbox) (nothing leaves this machine).\n")
@@ -157,7 +157,7 @@ struct ServeCommand: AsyncMegaphoneCommand {
             }
         } catch let failure as WebStartError {
             console.err("megaphone: \(failure.message)\n")
-            return Status(rawValue: failure.code.rawValue) ?? .failure
+            return Status(failure)
         } catch {
             console.err("megaphone: the server stopped: \(error)\n")
             return .failure

@@ -68,7 +68,7 @@ struct SignaturesCommand: MegaphoneCommand {
         // Listing and exporting read the store as it is; the actions that write may bring its schema up to date.
         let writes = importFile != nil || releaseQuarantined || anonymise || recount
         do { store = try SignatureStore(path: storePath, create: importFile != nil, upgrade: writes) } catch {
-            throw CommandFailure(message: error.description, code: error.code == .missing ? .noInput : error.code == .cannotCreate ? .cannotCreate : .dataError)
+            throw CommandFailure(message: error.description, code: Status(error))
         }
         let name = manifest.name
         if releaseQuarantined {
