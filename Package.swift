@@ -30,10 +30,14 @@ let package = Package(
         .target(name: "MegaphoneValue", swiftSettings: settings),
         .target(name: "MegaphoneData", dependencies: ["MegaphoneValue"], swiftSettings: settings),
         .target(name: "MegaphoneTemplate", dependencies: ["MegaphoneValue"], swiftSettings: settings),
-        .target(name: "MegaphoneMail", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
+        // Files written whole and durably, and the names of the files beside a campaign.
+        .target(name: "MegaphoneFiles", swiftSettings: settings),
+        // SHA-256 and random bytes as text, for every module.
+        .target(name: "MegaphoneDigest", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
+        .target(name: "MegaphoneMail", dependencies: ["MegaphoneDigest"], swiftSettings: settings),
         .target(
             name: "MegaphoneCampaign",
-            dependencies: [
+            dependencies: ["MegaphoneFiles", 
                 "MegaphoneValue", "MegaphoneData", "MegaphoneTemplate", "MegaphoneMail", "MegaphoneSignatures",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -41,18 +45,18 @@ let package = Package(
         ),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "CCurlShims", dependencies: ["CCurl"]),
-        .target(name: "MegaphoneDelivery", dependencies: ["MegaphoneMail", "CCurl", "CCurlShims"], swiftSettings: settings),
-        .target(name: "MegaphoneLog", dependencies: ["MegaphoneValue"], swiftSettings: settings),
+        .target(name: "MegaphoneDelivery", dependencies: ["MegaphoneDigest", "MegaphoneMail", "CCurl", "CCurlShims"], swiftSettings: settings),
+        .target(name: "MegaphoneLog", dependencies: ["MegaphoneFiles", "MegaphoneValue"], swiftSettings: settings),
         // The one delivery engine: journaled hand-over, the "already settled" rule, retries.
         .target(
             name: "MegaphoneOutbox",
-            dependencies: ["MegaphoneDelivery", "MegaphoneLog", "MegaphoneMail", "MegaphoneCampaign"],
+            dependencies: ["MegaphoneDigest", "MegaphoneDelivery", "MegaphoneLog", "MegaphoneMail", "MegaphoneCampaign"],
             swiftSettings: settings
         ),
         // The server's signer mail: a service feeding the outbox from the store's queue.
         .target(
             name: "MegaphoneSignerMail",
-            dependencies: [
+            dependencies: ["MegaphoneFiles", "MegaphoneDigest", 
                 "MegaphoneOutbox", "MegaphoneCampaign", "MegaphoneSignatures", "MegaphoneLog", "MegaphoneDelivery", "MegaphoneMail",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -62,17 +66,17 @@ let package = Package(
         ),
         .target(
             name: "MegaphoneSend",
-            dependencies: ["MegaphoneCampaign", "MegaphoneMail", "MegaphoneDelivery", "MegaphoneLog", "MegaphoneOutbox"],
+            dependencies: ["MegaphoneFiles", "MegaphoneDigest", "MegaphoneCampaign", "MegaphoneMail", "MegaphoneDelivery", "MegaphoneLog", "MegaphoneOutbox"],
             swiftSettings: settings
         ),
         .target(
             name: "MegaphoneBounces",
-            dependencies: ["MegaphoneCampaign", "MegaphoneLog", "MegaphoneDelivery", "MegaphoneMail", "MegaphoneValue"],
+            dependencies: ["MegaphoneFiles", "MegaphoneDigest", "MegaphoneCampaign", "MegaphoneLog", "MegaphoneDelivery", "MegaphoneMail", "MegaphoneValue"],
             swiftSettings: settings
         ),
         .target(
             name: "MegaphoneSignatures",
-            dependencies: [
+            dependencies: ["MegaphoneDigest", 
                 "MegaphoneValue", "MegaphoneData", "MegaphoneMail",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -80,7 +84,7 @@ let package = Package(
         ),
         .target(
             name: "MegaphoneWeb",
-            dependencies: [
+            dependencies: ["MegaphoneDigest", 
                 "MegaphoneValue", "MegaphoneTemplate", "MegaphoneMail", "MegaphoneCampaign", "MegaphoneSignatures", "MegaphoneSignerMail",
                 "MegaphoneOutbox", "MegaphoneLog",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -98,7 +102,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "megaphone",
-            dependencies: [
+            dependencies: ["MegaphoneFiles", 
                 "MegaphoneTemplate", "MegaphoneData", "MegaphoneValue", "MegaphoneMail", "MegaphoneCampaign", "MegaphoneDelivery",
                 "MegaphoneLog", "MegaphoneSend", "MegaphoneSignatures", "MegaphoneWeb", "MegaphoneBounces",
                 "MegaphoneOutbox", "MegaphoneSignerMail",
@@ -114,15 +118,16 @@ let package = Package(
             dependencies: ["MegaphoneTemplate", "MegaphoneValue"],
             swiftSettings: settings
         ),
+        .testTarget(name: "MegaphoneDigestTests", dependencies: ["MegaphoneDigest", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
         .testTarget(name: "MegaphoneValueTests", dependencies: ["MegaphoneValue"], swiftSettings: settings),
         .testTarget(
             name: "MegaphoneMailTests",
-            dependencies: ["MegaphoneMail", "MegaphoneTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["MegaphoneMail", "MegaphoneDigest", "MegaphoneTestSupport"],
             swiftSettings: settings
         ),
         .testTarget(
             name: "MegaphoneCampaignTests",
-            dependencies: ["MegaphoneCampaign", "MegaphoneMail", "MegaphoneTestSupport"],
+            dependencies: ["MegaphoneCampaign", "MegaphoneMail", "MegaphoneSignatures", "MegaphoneTestSupport"],
             swiftSettings: settings
         ),
         .testTarget(

@@ -3,6 +3,7 @@ public import MegaphoneCampaign
 public import MegaphoneLog
 import MegaphoneMail
 import MegaphoneValue
+import MegaphoneFiles
 
 /// Reads a campaign's returned mail and records what it says: each delivery report
 /// or bounce is matched to the letter it returns (by VERP token, else by the
@@ -46,10 +47,7 @@ public final class BounceProcessor {
 
     /// The record of mail already read: `NAME.sendlog.jsonl` → `NAME.bounces.jsonl`.
     public static func readRecordPath(forLog log: String) -> String {
-        for suffix in [".sendlog.jsonl", ".jsonl"] where log.hasSuffix(suffix) {
-            return String(log.dropLast(suffix.count)) + ".bounces.jsonl"
-        }
-        return log + ".bounces.jsonl"
+        CampaignFiles.bounces(forLog: log)
     }
 
     public func process(_ source: BounceSource) throws(BounceError) -> Report {
@@ -171,25 +169,18 @@ public final class BounceProcessor {
             bytes.append(UInt8(ascii: "{"))
             for (index, (name, value)) in line.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                JSONText.quote(name, into: &bytes)
+                JSONWriter.quote(name, into: &bytes)
                 bytes.append(UInt8(ascii: ":"))
-                JSONText.quote(value, into: &bytes)
+                JSONWriter.quote(value, into: &bytes)
             }
             bytes += [UInt8(ascii: "}"), 10]
         }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw BounceError(.cannotCreate, "\(path): cannot be written (\(String(cString: strerror(errno))))") }
         defer { close(descriptor) }
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw BounceError(.cannotCreate, "\(path): cannot be written (\(String(cString: strerror(errno))))")
-            }
-            written += result
+        do { try DurableWrite.append(bytes, to: descriptor) } catch {
+            throw BounceError(.cannotCreate, "\(path): cannot be \(error.step == .sync ? "synced to disk" : "written") (\(error.reason))")
         }
-        _ = fsync(descriptor)
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 public import MegaphoneLog
 import MegaphoneMail
+import MegaphoneDigest
 
 /// What one message in the bounce mailbox is: a delivery report, a bounce in plain
 /// text, an auto-reply, or a person's reply. Reading it needs no campaign; matching

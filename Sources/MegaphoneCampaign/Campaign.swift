@@ -57,7 +57,7 @@ public final class Campaign: Sendable {
         var value: Value { .object(Object(strings: fields)) }
 
         func writes(to recipient: Mailbox) -> Bool {
-            targets.isEmpty || targets.contains(recipient.address.comparisonKey.lowercased())
+            targets.isEmpty || targets.contains(recipient.address.key)
         }
     }
 
@@ -277,14 +277,17 @@ public final class Campaign: Sendable {
                     problems.append(CampaignDiagnostic(path: path, line: record.line, columnName: "email", message: "the signer has no email, and \"from\": \"signer\" sends from it; fill it in"))
                     continue
                 }
+                // The signer's key (in their messages' keys) keeps the address as RFC 5321
+                // sees it; two spellings of one person's address are one signer.
                 let key = mailbox?.address.comparisonKey
                     ?? reader.header.map { (fields[$0] ?? "").trimmingSpaces.lowercased() }.joined(separator: "\u{1F}")
-                if let first = firstLine[key] {
+                let person = mailbox?.address.key ?? key
+                if let first = firstLine[person] {
                     problems.append(CampaignDiagnostic(.warning, path: path, line: record.line,
                                                        message: "this signer is listed again (first on line \(first)); they are counted once"))
                     continue
                 }
-                firstLine[key] = record.line
+                firstLine[person] = record.line
                 rows.append(SignerRow(line: record.line, fields: fields, mailbox: mailbox, key: key,
                                       allowsReply: allowsReply(fields, manifest: manifest)))
             } catch {

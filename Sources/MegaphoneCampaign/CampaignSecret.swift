@@ -1,5 +1,6 @@
 import Crypto
 public import Foundation
+import MegaphoneFiles
 
 /// A campaign's own secret key (`NAME.secret`, beside the campaign file and its send
 /// log): 32 random bytes, hex, readable by its owner only. It keys the bounce (VERP)
@@ -11,7 +12,7 @@ public struct CampaignSecret: Sendable {
 
     /// The secret beside a campaign file: `campaigns/solidarity.json` → `campaigns/solidarity.secret`.
     public static func path(forCampaign campaign: String) -> String {
-        CampaignFiles.sibling(of: campaign, suffix: ".secret")
+        CampaignFiles(campaign: campaign).secret
     }
 
     init(key: SymmetricKey) {
@@ -31,10 +32,9 @@ public struct CampaignSecret: Sendable {
             throw CampaignSecretError(path: path, reason: "cannot be created (\(String(cString: strerror(errno)))); make its folder writable")
         }
         defer { close(descriptor) }
-        let written = text.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        guard written == text.count, fsync(descriptor) == 0 else {
+        do { try DurableWrite.append(text, to: descriptor) } catch {
             unlink(path)
-            throw CampaignSecretError(path: path, reason: "cannot be written (\(String(cString: strerror(errno))))")
+            throw CampaignSecretError(path: path, reason: "cannot be written (\(error.reason))")
         }
         return CampaignSecret(key: SymmetricKey(data: bytes))
     }
@@ -71,13 +71,3 @@ public struct CampaignSecretError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(path): the campaign secret \(reason)" }
 }
 
-/// Files kept beside a campaign file, named after it.
-public enum CampaignFiles {
-    /// `campaigns/solidarity.json` + `.suppressed.txt` → `campaigns/solidarity.suppressed.txt`.
-    public static func sibling(of campaign: String, suffix: String) -> String {
-        let url = URL(fileURLWithPath: campaign)
-        let name = url.deletingPathExtension().lastPathComponent
-        let folder = (campaign as NSString).deletingLastPathComponent
-        return folder.isEmpty ? name + suffix : folder + "/" + name + suffix
-    }
-}

@@ -160,8 +160,11 @@ public final class MessageStream {
                 return .done(.problems([CampaignDiagnostic(path: path, line: record.line, columnName: error.text == email ? "email" : "name",
                                                      message: error.description)]))
             }
+            // The message's key (its send-log identity, Message-ID and tokens) keeps the
+            // address as RFC 5321 sees it; two spellings of one person's address are
+            // one recipient (`EmailAddress.key`).
             let key = mailbox.address.comparisonKey
-            if let first = seen.insert(key, line: record.line) {
+            if let first = seen.insert(mailbox.address.key, line: record.line) {
                 return .done(.problems([CampaignDiagnostic(.warning, path: path, line: record.line,
                                                      message: "\(mailbox.address) is listed again (first on line \(first)); it is sent one message")]))
             }

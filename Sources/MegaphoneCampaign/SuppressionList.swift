@@ -1,4 +1,6 @@
 public import Foundation
+import MegaphoneMail
+import MegaphoneFiles
 
 /// The addresses a campaign no longer writes to (`NAME.suppressed.txt` beside the
 /// campaign file): hard bounces found by `megaphone bounces`, and supporters who
@@ -11,12 +13,12 @@ public import Foundation
 /// address deleted from it is written to again. `check` reports it, `send` skips it.
 public struct SuppressionList: Sendable {
     public let path: String
-    /// Lower-cased address → reason.
+    /// Address key (`EmailAddress.key`) → reason.
     public private(set) var entries: [String: String] = [:]
 
     /// The list beside a campaign file.
     public static func path(forCampaign campaign: String) -> String {
-        CampaignFiles.sibling(of: campaign, suffix: ".suppressed.txt")
+        CampaignFiles(campaign: campaign).suppressed
     }
 
     /// A list with nothing on it (kept nowhere).
@@ -51,13 +53,13 @@ public struct SuppressionList: Sendable {
                                        reason: "'\(String(decoding: address, as: UTF8.self))' is not an address; each line holds one address, then '# reason' if you like")
             }
             let reason = hash.map { String(decoding: trimmed(line[($0 + 1)...]), as: UTF8.self) } ?? "listed"
-            entries[String(decoding: address, as: UTF8.self).lowercased()] = reason
+            entries[EmailAddress.key(String(decoding: address, as: UTF8.self))] = reason
         }
     }
 
     /// Why the address is suppressed; nil when it is not.
     public func reason(for address: String) -> String? {
-        entries.isEmpty ? nil : entries[address.lowercased()]
+        entries.isEmpty ? nil : entries[EmailAddress.key(address)]
     }
 
     /// Whether every one of `addresses` is on the list (a message to them only is not sent).
@@ -92,24 +94,14 @@ public struct SuppressionList: Sendable {
         var seen = Set(current.entries.keys)
         var text = ""
         var added: [String] = []
-        for (address, reason) in additions where seen.insert(address.lowercased()).inserted {
+        for (address, reason) in additions where seen.insert(EmailAddress.key(address)).inserted {
             let clean = reason.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
-            text += "\(address.lowercased())  # \(clean)\n"
-            added.append(address.lowercased())
+            text += "\(EmailAddress.key(address))  # \(clean)\n"
+            added.append(EmailAddress.key(address))
         }
         guard !text.isEmpty else { return [] }
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw SuppressionError(path: path, line: nil, reason: "cannot be written (\(String(cString: strerror(errno))))")
-            }
-            written += result
-        }
-        guard fsync(descriptor) == 0 else {
-            throw SuppressionError(path: path, line: nil, reason: "cannot be synced to disk (\(String(cString: strerror(errno))))")
+        do { try DurableWrite.append(Array(text.utf8), to: descriptor) } catch {
+            throw SuppressionError(path: path, line: nil, reason: "cannot be \(error.step == .sync ? "synced to disk" : "written") (\(error.reason))")
         }
         return added
     }

@@ -1,4 +1,5 @@
 import MegaphoneMail
+import MegaphoneDigest
 /// Where a worker hands messages: an SMTP server, or the local outbox. One instance
 /// belongs to one worker thread.
 public protocol Transport: AnyObject {

@@ -1,5 +1,6 @@
 public import Foundation
 import MegaphoneValue
+import MegaphoneFiles
 
 /// The send log: an append-only JSON Lines file, one per campaign. Records are
 /// written whole; `append` returns once its record is synced to disk. Senders that
@@ -209,24 +210,15 @@ public final class SendLog: @unchecked Sendable {
 
     /// Writes every byte, retrying on EINTR and short writes.
     static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(LogError) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { buffer in
-                write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw LogError(path: path, message: "cannot write the send log: \(String(cString: strerror(errno)))")
-            }
-            offset += written
+        do { try DurableWrite.writeAll(bytes, to: descriptor) } catch {
+            throw LogError(path: path, message: "cannot write the send log: \(error.reason)")
         }
     }
 
     /// fsync, retried on EINTR.
     static func sync(_ descriptor: Int32, path: String) throws(LogError) {
-        while fsync(descriptor) != 0 {
-            if errno == EINTR { continue }
-            throw LogError(path: path, message: "cannot sync the send log to disk: \(String(cString: strerror(errno)))")
+        do { try DurableWrite.sync(descriptor) } catch {
+            throw LogError(path: path, message: "cannot sync the send log to disk: \(error.reason)")
         }
     }
 }

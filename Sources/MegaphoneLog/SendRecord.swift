@@ -116,7 +116,7 @@ public struct SendRecord: Sendable, Equatable {
             out.bytes.append(UInt8(ascii: "["))
             for (index, recipient) in recipients.enumerated() {
                 if index > 0 { out.bytes.append(UInt8(ascii: ",")) }
-                JSONText.quote(recipient, into: &out.bytes)
+                JSONWriter.quote(recipient, into: &out.bytes)
             }
             out.bytes.append(UInt8(ascii: "]"))
         }
@@ -243,13 +243,13 @@ struct JSONLineWriter {
 
     mutating func name(_ name: String) {
         if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
-        JSONText.quote(name, into: &bytes)
+        JSONWriter.quote(name, into: &bytes)
         bytes.append(UInt8(ascii: ":"))
     }
 
     mutating func field(_ name: String, string: String) {
         self.name(name)
-        JSONText.quote(string, into: &bytes)
+        JSONWriter.quote(string, into: &bytes)
     }
 
     mutating func field(_ name: String, number: Int) {
@@ -262,55 +262,5 @@ struct JSONLineWriter {
         result.append(UInt8(ascii: "}"))
         if newline { result.append(UInt8(ascii: "\n")) }
         return result
-    }
-}
-
-/// JSON string quoting (RFC 8259): quotes, backslashes and control characters escaped
-/// (and U+2028/U+2029), for the JSON Lines files Megaphone writes.
-public enum JSONText {
-    static func quote(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        quote(text, into: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    public static func quote(_ text: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        var utf8 = text.utf8.makeIterator()
-        var pending: [UInt8] = []   // the first bytes of a possible U+2028/U+2029
-        while let byte = utf8.next() {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), byte])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [byte, byte])
-            case UInt8(ascii: "\n"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case UInt8(ascii: "\t"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20: escape(UInt32(byte), into: &out)
-            case 0xE2:
-                // U+2028 and U+2029 (E2 80 A8/A9) are escaped: some JSON readers treat them as newlines.
-                pending = [byte]
-                if let second = utf8.next() {
-                    pending.append(second)
-                    if second == 0x80, let third = utf8.next() {
-                        if third == 0xA8 || third == 0xA9 {
-                            escape(third == 0xA8 ? 0x2028 : 0x2029, into: &out)
-                            pending = []
-                            continue
-                        }
-                        pending.append(third)
-                    }
-                }
-                out.append(contentsOf: pending)
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
-    }
-
-    private static func escape(_ value: UInt32, into out: inout [UInt8]) {
-        out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u")])
-        for shift in stride(from: 12, through: 0, by: -4) { out.append(hexDigits[Int((value >> UInt32(shift)) & 0xf)]) }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An address (addr-spec, RFC 5321/5322) that has been checked: a local part and
 /// an ASCII domain (an internationalised domain is turned into punycode).
 public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
@@ -8,9 +10,24 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
     /// `local@domain`, as it goes on the envelope and in headers.
     public var description: String { "\(localPart)@\(domain)" }
 
-    /// The form used to tell whether two addresses are the same mailbox: the
-    /// domain case-folded, the local part as written (RFC 5321 leaves it to the server).
+    /// The mailbox as RFC 5321 sees it: the domain case-folded, the local part as
+    /// written (the standard leaves its case to the receiving server). Megaphone
+    /// compares people's addresses with `key`, which folds both.
     public var comparisonKey: String { "\(localPart)@\(domain.lowercased())" }
+
+    /// This address's `EmailAddress.key`.
+    public var key: String { Self.key("\(localPart)@\(domain)") }
+
+    /// The one rule for whether two addresses are the same person's, used by the
+    /// signature store (one signature per address), a campaign's duplicate
+    /// recipients and signers, and the suppression list: spaces trimmed, and the
+    /// whole address case-folded. RFC 5321 lets a server tell `Ana@` from `ana@`, but
+    /// no mail provider in use does, and every harm here lies the other way: a
+    /// signature counted twice, a letter sent twice, an unsubscribed supporter
+    /// written to again.
+    public static func key(_ address: String) -> String {
+        address.trimmingCharacters(in: .whitespaces).lowercased()
+    }
 
     /// Whether the local part has non-ASCII characters (SMTPUTF8 is then needed).
     public var needsSMTPUTF8: Bool { !localPart.unicodeScalars.allSatisfy(\.isASCII) }

@@ -1,4 +1,5 @@
 public import Foundation
+import MegaphoneDigest
 
 /// One email as Megaphone builds it: headers, bodies, attachments, and the SMTP
 /// envelope kept apart from the headers (Bcc lives only in the envelope).
@@ -52,7 +53,7 @@ public struct Message: Sendable {
     public var envelopeRecipients: [EmailAddress] {
         var seen: Set<String> = []
         var result: [EmailAddress] = []
-        for mailbox in to + cc + bcc where seen.insert(mailbox.address.comparisonKey).inserted {
+        for mailbox in to + cc + bcc where seen.insert(mailbox.address.key).inserted {
             result.append(mailbox.address)
         }
         return result

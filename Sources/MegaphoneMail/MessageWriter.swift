@@ -1,4 +1,5 @@
 public import Foundation
+import MegaphoneDigest
 
 /// Writes a `Message` as RFC 5322 + MIME bytes: CRLF line endings only, headers
 /// folded at 78 characters, RFC 2047 encoded words, quoted-printable or 7bit text,

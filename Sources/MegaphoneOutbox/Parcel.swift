@@ -1,5 +1,6 @@
 public import MegaphoneLog
 import MegaphoneMail
+import MegaphoneDigest
 
 /// One message as a courier hands it over: the envelope, the bytes, and the record
 /// its journal lines start from (campaign, key, number, Message-ID, recipients,

@@ -1,4 +1,5 @@
 import Foundation
+import MegaphoneFiles
 
 /// The spool: the bytes the check pass validated, written once and read back by the
 /// sending pass, so a run composes each message once and sends exactly what was
@@ -18,10 +19,7 @@ public enum Spool {
 
     /// The spool beside a send log: `NAME.sendlog.jsonl` → `NAME.spool`.
     public static func path(forLog log: String) -> String {
-        for suffix in [".sendlog.jsonl", ".jsonl"] where log.hasSuffix(suffix) {
-            return String(log.dropLast(suffix.count)) + ".spool"
-        }
-        return log + ".spool"
+        CampaignFiles.spool(forLog: log)
     }
 }
 
@@ -57,14 +55,8 @@ final class SpoolWriter {
     }
 
     private func flush() throws(SpoolError) {
-        var written = 0
-        while written < buffer.count {
-            let result = buffer.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw SpoolError(.unwritable, path: temporaryPath, reason: String(cString: strerror(errno)))
-            }
-            written += result
+        do { try DurableWrite.writeAll(buffer, to: descriptor) } catch {
+            throw SpoolError(.unwritable, path: temporaryPath, reason: error.reason)
         }
         buffer.removeAll(keepingCapacity: true)
     }

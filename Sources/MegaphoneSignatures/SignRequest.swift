@@ -1,4 +1,5 @@
 public import Foundation
+import MegaphoneMail
 
 /// A checked signature on its way into the store, with the tokens its email will carry.
 public struct SignRequest: Sendable {
@@ -35,7 +36,7 @@ public struct SignRequest: Sendable {
 
     /// The one rule for the store's duplicates: an address with its surrounding spaces
     /// gone and every letter lower-cased.
-    public static func emailKey(_ address: String) -> String { address.trimmingCharacters(in: .whitespaces).lowercased() }
+    public static func emailKey(_ address: String) -> String { EmailAddress.key(address) }
 }
 
 /// What happened to a signature: the signer sees the same page in every case, and

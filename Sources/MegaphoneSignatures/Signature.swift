@@ -41,46 +41,12 @@ extension Signature: FetchableRecord {
 }
 
 /// Fields are kept as one JSON object per signature, so a campaign can ask for any fields.
-/// Written by hand (keys sorted, every string escaped per RFC 8259) and read with the
-/// project's own parser: Foundation's JSONSerialization was an eighth of a signing's CPU.
+/// Written by the project's JSON writer (keys sorted) and read with its parser:
+/// Foundation's JSONSerialization was an eighth of a signing's CPU.
 enum SignatureFields {
-    static func encode(_ fields: [String: String]) -> String {
-        var out = "{"
-        for (index, key) in fields.keys.sorted().enumerated() {
-            if index > 0 { out += "," }
-            append(key, to: &out)
-            out += ":"
-            append(fields[key] ?? "", to: &out)
-        }
-        return out + "}"
-    }
+    static func encode(_ fields: [String: String]) -> String { JSONWriter.object(fields) }
 
-    static func encode(_ list: [String]) -> String {
-        var out = "["
-        for (index, item) in list.enumerated() {
-            if index > 0 { out += "," }
-            append(item, to: &out)
-        }
-        return out + "]"
-    }
-
-    private static func append(_ text: String, to out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
-    }
+    static func encode(_ list: [String]) -> String { JSONWriter.array(list) }
 
     static func decode(_ text: String?) -> [String: String] {
         guard let text, case .object(let object)? = try? JSONParser.parse(text) else { return [:] }

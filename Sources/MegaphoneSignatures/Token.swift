@@ -1,5 +1,6 @@
 import Foundation
 import MegaphoneMail
+import MegaphoneDigest
 
 /// A secret for one purpose (confirming, withdrawing): 256 random bits from
 /// swift-crypto's secure generator, written in URL-safe base64. The store keeps

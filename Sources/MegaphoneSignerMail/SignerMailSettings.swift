@@ -1,4 +1,5 @@
 public import MegaphoneOutbox
+import MegaphoneFiles
 
 /// How the server delivers one campaign's signer mail: the delivery settings
 /// `send` uses, and the campaign's own send log (a letter page's letters are
@@ -15,8 +16,6 @@ public struct SignerMailSettings: Sendable {
 
     /// The log of confirmation and notice emails: `NAME.signer-mail.sendlog.jsonl`.
     public var mailLog: String {
-        sendLog.hasSuffix(".sendlog.jsonl")
-            ? String(sendLog.dropLast(".sendlog.jsonl".count)) + ".signer-mail.sendlog.jsonl"
-            : sendLog + ".signer-mail"
+        CampaignFiles.signerMailLog(forLog: sendLog)
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import MegaphoneMail
+import MegaphoneDigest
 
 /// The organiser's logins. Each login gets its own random 256-bit id, the admin
 /// cookie's value; the server keeps only an HMAC-SHA-256 of it (under a key made at

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import MegaphoneMail
+import MegaphoneDigest
 
 /// Single-use form tokens: each page's form carries a fresh token, signed with this
 /// server's secret and bound to the form's purpose; a token is good for a few hours

@@ -78,7 +78,7 @@ final class WebCampaign: Sendable {
             let group = page.groupBy
             targets = rows.compactMap { row in
                 guard let email = row["email"]?.trimmingCharacters(in: .whitespaces), !email.isEmpty else { return nil }
-                return Target(email: email.lowercased(), name: row["name"] ?? email, group: group.flatMap { row[$0] } ?? "")
+                return Target(email: EmailAddress.key(email), name: row["name"] ?? email, group: group.flatMap { row[$0] } ?? "")
             }
         } else {
             targets = []

@@ -35,7 +35,7 @@ struct PreviewCommand: MegaphoneCommand {
         }
         var address: String? = nil
         if let text = to {
-            do { address = try EmailAddress(text).comparisonKey } catch {
+            do { address = try EmailAddress(text).key } catch {
                 throw UsageError(message: "--to: \(error)")
             }
         }
@@ -44,7 +44,7 @@ struct PreviewCommand: MegaphoneCommand {
         while let outcome = stream.next() {
             switch outcome {
             case .composed(let composed):
-                let matches = address.map { wantedAddress in composed.message.envelopeRecipients.contains { $0.comparisonKey == wantedAddress } }
+                let matches = address.map { wantedAddress in composed.message.envelopeRecipients.contains { $0.key == wantedAddress } }
                     ?? (composed.number == wanted)
                 guard matches else { continue }
                 for warning in composed.warnings { console.err("\(warning)\n") }

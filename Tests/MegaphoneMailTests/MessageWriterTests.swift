@@ -1,4 +1,5 @@
 import Foundation
+import MegaphoneDigest
 import MegaphoneMail
 import MegaphoneTestSupport
 import Testing
