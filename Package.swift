@@ -45,7 +45,7 @@ let package = Package(
         ),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "CCurlShims", dependencies: ["CCurl"]),
-        .target(name: "MegaphoneDelivery", dependencies: ["MegaphoneDigest", "MegaphoneMail", "CCurl", "CCurlShims"], swiftSettings: settings),
+        .target(name: "MegaphoneDelivery", dependencies: ["MegaphoneDigest", "MegaphoneFiles", "MegaphoneMail", "CCurl", "CCurlShims"], swiftSettings: settings),
         .target(name: "MegaphoneLog", dependencies: ["MegaphoneFiles", "MegaphoneValue"], swiftSettings: settings),
         // The one delivery engine: journaled hand-over, the "already settled" rule, retries.
         .target(

@@ -1,4 +1,5 @@
 import Foundation
+import MegaphoneFiles
 
 /// Small file operations with errors that name the path: create folders, write a
 /// file whole (to a temporary name, then renamed), rename.
@@ -35,6 +36,14 @@ enum FileWriting {
         guard Foundation.rename(from, to) == 0 else {
             throw OutputError(path: to, reason: String(cString: strerror(errno)))
         }
+    }
+
+    /// Makes the names in a folder (a rename into it) durable.
+    static func syncFolder(_ path: String) throws(OutputError) {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        do { try DurableWrite.sync(descriptor) } catch { throw OutputError(path: path, reason: error.reason) }
     }
 
     static func reason(_ error: any Error) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import MegaphoneFiles
 import Synchronization
 
 /// Delivers messages into a Maildir (`tmp/`, `new/`, `cur/`): each is written whole
@@ -44,16 +45,50 @@ public final class MaildirWriter {
     /// log record) leaves one copy: an existing copy in `new/` or `cur/` is kept.
     @discardableResult
     public func deliver(_ bytes: [UInt8], stableName name: String) throws(OutputError) -> String {
+        if let existing = existingCopy(name) { return existing }
+        let new = "\(path)/new/\(name)"
+        let tmp = "\(path)/tmp/\(name).\(getpid())"
+        try FileWriting.write(bytes, to: tmp, sync: true)
+        try FileWriting.rename(tmp, to: new)
+        return new
+    }
+
+    /// Delivers several content-named messages (as `deliver(_:stableName:)` does each),
+    /// synced together: all are written under `tmp/`, then synced, then moved into
+    /// `new/`, which is synced once. Returns each one's path.
+    public func deliver(batch: [(bytes: [UInt8], name: String)]) throws(OutputError) -> [String] {
+        var paths: [String] = []
+        var written: [(tmp: String, new: String, descriptor: Int32)] = []
+        defer { for file in written where file.descriptor >= 0 { close(file.descriptor) } }
+        for (bytes, name) in batch {
+            if let existing = existingCopy(name) {
+                paths.append(existing)
+                continue
+            }
+            let tmp = "\(path)/tmp/\(name).\(getpid())"
+            let descriptor = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { throw OutputError(path: tmp, reason: String(cString: strerror(errno))) }
+            written.append((tmp, "\(path)/new/\(name)", descriptor))
+            do { try DurableWrite.writeAll(bytes, to: descriptor) } catch { throw OutputError(path: tmp, reason: error.reason) }
+            paths.append("\(path)/new/\(name)")
+        }
+        for file in written {
+            do { try DurableWrite.sync(file.descriptor) } catch { throw OutputError(path: file.tmp, reason: error.reason) }
+        }
+        for file in written { try FileWriting.rename(file.tmp, to: file.new) }
+        if !written.isEmpty { try FileWriting.syncFolder("\(path)/new") }
+        return paths
+    }
+
+    /// A copy already delivered under `name`, in `new/` or (read, with flags) in `cur/`.
+    private func existingCopy(_ name: String) -> String? {
         let new = "\(path)/new/\(name)"
         if FileManager.default.fileExists(atPath: new) { return new }
         if FileManager.default.fileExists(atPath: "\(path)/cur/\(name)") { return "\(path)/cur/\(name)" }
         if let read = try? FileManager.default.contentsOfDirectory(atPath: "\(path)/cur"), let found = read.first(where: { $0.hasPrefix(name + ":") }) {
             return "\(path)/cur/\(found)"
         }
-        let tmp = "\(path)/tmp/\(name).\(getpid())"
-        try FileWriting.write(bytes, to: tmp, sync: true)
-        try FileWriting.rename(tmp, to: new)
-        return new
+        return nil
     }
 
     /// Writes a message under `tmp/` only; `commit()` moves every staged message into `new/`.

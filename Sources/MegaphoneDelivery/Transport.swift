@@ -11,6 +11,22 @@ public protocol Transport: AnyObject {
     /// before it can be delivered. A `DeliveryError` stops the whole run.
     func deliver(from: String, recipients: [String], bytes: [UInt8],
                  beforeFinalDot: @escaping () -> Bool) -> Result<SMTPResult, DeliveryError>
+    /// Hands several messages over whose journal records are already durable (no
+    /// barrier before each final dot); a transport may make them durable together.
+    func deliverAll(_ messages: [(from: String, recipients: [String], bytes: [UInt8])]) -> [Result<SMTPResult, DeliveryError>]
+}
+
+extension Transport {
+    /// One after another, stopping at the first that cannot be delivered at all.
+    public func deliverAll(_ messages: [(from: String, recipients: [String], bytes: [UInt8])]) -> [Result<SMTPResult, DeliveryError>] {
+        var results: [Result<SMTPResult, DeliveryError>] = []
+        for message in messages {
+            let result = deliver(from: message.from, recipients: message.recipients, bytes: message.bytes) { true }
+            results.append(result)
+            if case .failure = result { break }
+        }
+        return results
+    }
 }
 
 extension SMTPConnection: Transport {
@@ -61,6 +77,25 @@ public final class MaildirTransport: Transport {
 }
 
 extension MaildirTransport {
+    /// Content-named copies written together: each file under `tmp/`, then all synced
+    /// (the first sync commits the file system's journal for the rest), then each moved
+    /// into `new/`, and `new/` synced once — rather than a full commit per message.
+    public func deliverAll(_ messages: [(from: String, recipients: [String], bytes: [UInt8])]) -> [Result<SMTPResult, DeliveryError>] {
+        guard stableNames else {
+            return messages.map { message in deliver(from: message.from, recipients: message.recipients, bytes: message.bytes) { true } }
+        }
+        let copies = messages.map { message in
+            (bytes: Array("Return-Path: <\(message.from)>\r\nX-Envelope-To: \(message.recipients.joined(separator: ", "))\r\n".utf8) + message.bytes,
+             name: Self.stableName(message.bytes, recipients: message.recipients))
+        }
+        do {
+            let files = try writer.deliver(batch: copies)
+            return files.map { .success(.sent(reply: SMTPReply(code: 250, enhanced: nil, text: "delivered to \($0)"), refused: [])) }
+        } catch {
+            return [.failure(DeliveryError(.unavailable, error.description))]
+        }
+    }
+
     /// `megaphone-` and the SHA-256 of the recipients and the message after its Date header.
     static func stableName(_ bytes: [UInt8], recipients: [String]) -> String {
         let digest = CryptoText.sha256(pieces: [Array(recipients.joined(separator: ",").utf8), Array(Message.bytesAfterDate(bytes))])

@@ -78,12 +78,10 @@ public final class Courier {
             attempts.append(record)
         }
         if let last { try journal.waitDurable(last) }
+        let delivered = transport.deliverAll(parcels.map { ($0.parcel.from, $0.parcel.recipients, $0.parcel.bytes) })
         var results: [Handover] = []
-        for (index, (parcel, _)) in parcels.enumerated() {
-            let result = transport.deliver(from: parcel.from, recipients: parcel.recipients, bytes: parcel.bytes) { true }
-            let outcome = try settle(attempts[index], parcel: parcel, result: result, journal: journal, temporaryNote: { $0 })
-            results.append(outcome)
-            if case .unavailable = outcome { break }
+        for (index, result) in delivered.enumerated() where index < parcels.count {
+            results.append(try settle(attempts[index], parcel: parcels[index].parcel, result: result, journal: journal, temporaryNote: { $0 }))
         }
         return results
     }
