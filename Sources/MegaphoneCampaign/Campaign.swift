@@ -110,16 +110,7 @@ public final class Campaign: Sendable {
             problems += htmlProblems
             htmls = loadedHTML.compactMapValues { $0.body }
         }
-        // Read like any letter template, so `check` reports its problems with line and column.
-        var confirmation: LetterTemplate? = nil
-        if let file = manifest.page?.confirmation {
-            let folder = URL(fileURLWithPath: file).deletingLastPathComponent().path
-            let (loadedConfirmation, confirmationProblems) = LetterTemplate.load(
-                path: file, options: Template.Options(escaping: .none, strict: false, locale: manifest.locale),
-                partials: PartialDirectory(directories: [folder], templateExtension: URL(fileURLWithPath: file).pathExtension))
-            problems += confirmationProblems
-            confirmation = loadedConfirmation
-        }
+        let confirmation = loadConfirmation(manifest, problems: &problems)
 
         let languages = Set(letters.keys).union(htmls.keys).subtracting([""])
         let (loadedData, dataProblems) = CampaignData.load(manifest.data, languages: languages)
@@ -131,67 +122,13 @@ public final class Campaign: Sendable {
         let data = loadedData.base.merging(own)
         let dataByLanguage = loadedData.byLanguage.mapValues { $0.merging(own) }
 
-        var recipientColumns: [String] = []
-        do {
-            let reader = try CSVReader(path: manifest.recipients)
-            recipientColumns = reader.header
-            if !reader.header.contains("email") {
-                problems.append(CampaignDiagnostic(path: manifest.recipients, line: 1, message: "the recipients file has no 'email' column; add one holding each recipient's address"))
-            }
-            for column in reader.unreachableColumns {
-                problems.append(CampaignDiagnostic(.warning, path: manifest.recipients, line: 1, columnName: column,
-                                                   message: "no tag can reach this column's name ({{recipient.\(column)}} would not work); rename it with letters, digits, '-' or '_'"))
-            }
-        } catch {
-            problems.append(CampaignDiagnostic(error))
-        }
+        let recipientColumns = loadRecipientColumns(manifest, problems: &problems)
 
-        var signers: [SignerRow] = []
-        var waitingSigners = 0
-        var attachedSigners: AttachedSigners? = nil
-        if reading == .none {
-            // Nothing read: the server's pages count from the store.
-        } else if let store = manifest.signerStore {
-            let (rows, storeProblems, waiting, attached) = loadStoreSigners(store, manifest: manifest)
-            signers = rows
-            waitingSigners = waiting
-            attachedSigners = attached
-            problems += storeProblems
-        } else if let signersPath = manifest.signers {
-            let (rows, signerProblems) = loadSigners(signersPath, manifest: manifest)
-            signers = rows
-            problems += signerProblems
-            if manifest.sendsSignersAsFiles(rows.count) {
-                let field = AttachedSigners.placeField(manifest, rows: rows)
-                attachedSigners = AttachedSigners(count: rows.count, places: AttachedSigners.places(of: rows, field: field), source: .rows(rows))
-            }
-        }
+        let (signers, waitingSigners, attachedSigners) = loadSignerSource(manifest, reading: reading, problems: &problems)
 
-        var attachments: [Attachment] = []
-        for file in manifest.attachments {
-            guard let bytes = FileManager.default.contents(atPath: file) else {
-                problems.append(CampaignDiagnostic(path: file, message: "the attachment is missing or unreadable; check the path in \"attachments\"", isMissingFile: true))
-                continue
-            }
-            let filename = URL(fileURLWithPath: file).lastPathComponent
-            attachments.append(Attachment(filename: filename, contentType: Attachment.contentType(forFilename: filename), data: [UInt8](bytes)))
-        }
-
-        var tokens: CampaignTokens? = nil
-        if manifest.verp || manifest.unsubscribe != nil {
-            do {
-                tokens = CampaignTokens(secret: try CampaignSecret.loadOrCreate(CampaignSecret.path(forCampaign: manifest.path)))
-            } catch {
-                problems.append(CampaignDiagnostic(path: error.path, message: "the campaign secret \(error.reason)"))
-            }
-        }
-        var suppression: SuppressionList
-        do {
-            suppression = try SuppressionList(path: SuppressionList.path(forCampaign: manifest.path))
-        } catch {
-            problems.append(CampaignDiagnostic(path: error.path, line: error.line, message: "the suppression list \(error.reason)"))
-            suppression = .empty
-        }
+        let attachments = loadAttachments(manifest, problems: &problems)
+        let tokens = loadTokens(manifest, problems: &problems)
+        let suppression = loadSuppression(manifest, problems: &problems)
 
         let warnings = problems.filter { $0.severity == .warning }
         guard problems.allSatisfy({ $0.severity == .warning }), let defaultLetter = letters[""] else { return (nil, problems) }
@@ -203,6 +140,86 @@ public final class Campaign: Sendable {
         let listing = reading == .none ? [] : campaign.signerListingProblems()
         guard listing.allSatisfy({ $0.severity == .warning }) else { return (nil, problems + listing) }
         return (campaign, warnings + listing)
+    }
+
+    /// `page.confirmation`, read like any letter template, so `check` reports its problems with line and column.
+    private static func loadConfirmation(_ manifest: CampaignManifest, problems: inout [CampaignDiagnostic]) -> LetterTemplate? {
+        guard let file = manifest.page?.confirmation else { return nil }
+        let folder = URL(fileURLWithPath: file).deletingLastPathComponent().path
+        let (loaded, found) = LetterTemplate.load(
+            path: file, options: Template.Options(escaping: .none, strict: false, locale: manifest.locale),
+            partials: PartialDirectory(directories: [folder], templateExtension: URL(fileURLWithPath: file).pathExtension))
+        problems += found
+        return loaded
+    }
+
+    /// The recipients file's columns: it needs an `email` one, and each must be reachable by a tag.
+    private static func loadRecipientColumns(_ manifest: CampaignManifest, problems: inout [CampaignDiagnostic]) -> [String] {
+        do {
+            let reader = try CSVReader(path: manifest.recipients)
+            if !reader.header.contains("email") {
+                problems.append(CampaignDiagnostic(path: manifest.recipients, line: 1, message: "the recipients file has no 'email' column; add one holding each recipient's address"))
+            }
+            for column in reader.unreachableColumns {
+                problems.append(CampaignDiagnostic(.warning, path: manifest.recipients, line: 1, columnName: column,
+                                                   message: "no tag can reach this column's name ({{recipient.\(column)}} would not work); rename it with letters, digits, '-' or '_'"))
+            }
+            return reader.header
+        } catch {
+            problems.append(CampaignDiagnostic(error))
+            return []
+        }
+    }
+
+    /// The signers, from the signature store or a CSV file, and whether they go as files.
+    private static func loadSignerSource(_ manifest: CampaignManifest, reading: SignerReading,
+                                         problems: inout [CampaignDiagnostic]) -> ([SignerRow], waiting: Int, AttachedSigners?) {
+        // Nothing read: the server's pages count from the store.
+        if reading == .none { return ([], 0, nil) }
+        if let store = manifest.signerStore {
+            let (rows, storeProblems, waiting, attached) = loadStoreSigners(store, manifest: manifest)
+            problems += storeProblems
+            return (rows, waiting, attached)
+        }
+        guard let signersPath = manifest.signers else { return ([], 0, nil) }
+        let (rows, signerProblems) = loadSigners(signersPath, manifest: manifest)
+        problems += signerProblems
+        guard manifest.sendsSignersAsFiles(rows.count) else { return (rows, 0, nil) }
+        let field = AttachedSigners.placeField(manifest, rows: rows)
+        return (rows, 0, AttachedSigners(count: rows.count, places: AttachedSigners.places(of: rows, field: field), source: .rows(rows)))
+    }
+
+    private static func loadAttachments(_ manifest: CampaignManifest, problems: inout [CampaignDiagnostic]) -> [Attachment] {
+        var attachments: [Attachment] = []
+        for file in manifest.attachments {
+            guard let bytes = FileManager.default.contents(atPath: file) else {
+                problems.append(CampaignDiagnostic(path: file, message: "the attachment is missing or unreadable; check the path in \"attachments\"", isMissingFile: true))
+                continue
+            }
+            let filename = URL(fileURLWithPath: file).lastPathComponent
+            attachments.append(Attachment(filename: filename, contentType: Attachment.contentType(forFilename: filename), data: [UInt8](bytes)))
+        }
+        return attachments
+    }
+
+    /// The campaign's token key, when its mail carries VERP or unsubscribe tokens.
+    private static func loadTokens(_ manifest: CampaignManifest, problems: inout [CampaignDiagnostic]) -> CampaignTokens? {
+        guard manifest.verp || manifest.unsubscribe != nil else { return nil }
+        do {
+            return CampaignTokens(secret: try CampaignSecret.loadOrCreate(CampaignSecret.path(forCampaign: manifest.path)))
+        } catch {
+            problems.append(CampaignDiagnostic(path: error.path, message: "the campaign secret \(error.reason)"))
+            return nil
+        }
+    }
+
+    private static func loadSuppression(_ manifest: CampaignManifest, problems: inout [CampaignDiagnostic]) -> SuppressionList {
+        do {
+            return try SuppressionList(path: SuppressionList.path(forCampaign: manifest.path))
+        } catch {
+            problems.append(CampaignDiagnostic(path: error.path, line: error.line, message: "the suppression list \(error.reason)"))
+            return .empty
+        }
     }
 
     /// The template and its language variants: `letter.txt`, `letter.ru.txt`, `letter.kk.txt`…

@@ -95,202 +95,47 @@ public struct CampaignManifest: Sendable {
 
     /// Reads and checks a campaign file; every problem found is returned.
     public static func load(_ path: String) -> (CampaignManifest?, [CampaignDiagnostic]) {
-        var problems: [CampaignDiagnostic] = []
-        guard FileManager.default.fileExists(atPath: path),
-              let data = FileManager.default.contents(atPath: path) else {
-            return (nil, [CampaignDiagnostic(path: path, message: "no such campaign file; check the path", isMissingFile: true)])
+        let reader: ManifestReader
+        switch ManifestReader.open(path) {
+        case .problem(let problem): return (nil, [problem])
+        case .reader(let opened): reader = opened
         }
-        let parsed: (Value, JSONLocations)
-        do {
-            parsed = try JSONParser.parseWithLocations([UInt8](data))
-        } catch {
-            return (nil, [CampaignDiagnostic(path: path, line: error.line, column: error.column, message: error.message)])
-        }
-        let (root, locations) = parsed
-        func problem(_ key: String, _ message: String, _ severity: CampaignDiagnostic.Severity = .error) {
-            let location = locations.location(of: key)
-            problems.append(CampaignDiagnostic(severity, path: path, line: location?.line, column: location?.column,
-                                               message: message, sourceLine: location.map { locations.lineText($0.line) }))
-        }
-        guard case .object(let members) = root else {
-            return (nil, [CampaignDiagnostic(path: path, line: 1, column: 1, message: "a campaign file is a JSON object: { \"name\": …, \"mode\": … }")])
-        }
-        for key in members.keys.sorted() where !knownKeys.contains(key) {
-            problem(key, "unknown key '\(key)' is ignored; the keys are \(knownKeys.sorted().joined(separator: ", "))", .warning)
-        }
-        func string(_ key: String, required: Bool) -> String? {
-            switch members[key] {
-            case .string(let text)? where !text.trimmingCharacters(in: .whitespaces).isEmpty: return text
-            case nil where !required: return nil
-            case nil: problems.append(CampaignDiagnostic(path: path, message: "the campaign has no \"\(key)\"; add \"\(key)\": \"…\""))
-            default: problem(key, "\"\(key)\" must be non-empty text in double quotes")
-            }
-            return nil
-        }
-        func list(_ key: String) -> [String] {
-            switch members[key] {
-            case nil: return []
-            case .array(let items)?:
-                var result: [String] = []
-                for (index, item) in items.enumerated() {
-                    if case .string(let text) = item { result.append(text) } else { problem("\(key)[\(index)]", "each entry of \"\(key)\" must be a file path in double quotes") }
-                }
-                return result
-            case .string(let single)?: return [single]
-            default:
-                problem(key, "\"\(key)\" must be a list of file paths, as in [\"demands.txt\"]")
-                return []
-            }
-        }
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        func resolve(_ relative: String?) -> String? { relative.map { DisplayPath.resolve($0, in: folder) } }
-
-        let name = string("name", required: true)
+        reader.warnUnknownKeys(knownKeys)
+        let name = reader.string("name", required: true)
         // Every campaign, served or not: the name also goes in Message-IDs and X-Campaign,
         // and a campaign sent today may get a page tomorrow.
-        if let name, let message = CampaignName.problem(name) {
-            problem("name", message)
+        if let name, let message = CampaignName.problem(name) { reader.problem("name", message) }
+        let sender = reader.sender()
+        let (bounce, verp) = reader.bounce(default: sender?.address)
+        let unsubscribe = reader.unsubscribe()
+        let baseURL = reader.baseURL(needed: unsubscribe != nil)
+        let template = reader.resolve(reader.string("template", required: true))
+        let html = reader.resolve(reader.string("html", required: false))
+        let recipients = reader.resolve(reader.string("recipients", required: true))
+        let (signers, signerStore) = reader.signers()
+        let page = loadPage(reader.members["page"], problem: reader.problem, resolve: reader.resolve)
+        if reader.members["page"] != nil, signerStore == nil {
+            reader.problemAt("page", "the campaign has a \"page\" but no signature store for it to fill; add \"signers\": {\"store\": \"data/signatures.sqlite\"}")
         }
-        var sender: Mailbox? = nil
-        switch members["sender"] {
-        case .object(let fields)?:
-            let senderName: String
-            if case .string(let text)? = fields["name"] { senderName = text } else {
-                senderName = ""
-                problem("sender", "\"sender\" needs a \"name\", as in {\"name\": \"Campaign Kazakhstan\", \"address\": \"campaign@example.org\"}")
-            }
-            if case .string(let text)? = fields["address"] {
-                do {
-                    sender = try Mailbox(displayName: senderName, address: EmailAddress(text))
-                } catch {
-                    problem("sender.address", "\"sender\": \(error)")
-                }
-            } else {
-                problem("sender", "\"sender\" needs an \"address\", the campaign's own mailbox")
-            }
-        case nil:
-            problems.append(CampaignDiagnostic(path: path, message: "the campaign has no \"sender\"; add \"sender\": {\"name\": \"…\", \"address\": \"…@…\"}"))
-        default:
-            problem("sender", "\"sender\" must be an object: {\"name\": \"…\", \"address\": \"…@…\"}")
-        }
-        var bounce: EmailAddress? = sender?.address
-        var verp = false
-        if let text = string("bounce", required: false) {
-            do {
-                let address = try EmailAddress(text)
-                bounce = address
-                verp = true
-                if address.localPart.contains("+") {
-                    problem("bounce", "\"bounce\" must not hold a '+': Megaphone adds '+TOKEN' to it for each message (VERP); give the plain mailbox, as in \"bounces@example.org\"")
-                } else if address.localPart.utf8.count + 17 > 64 {
-                    // RFC 5321 §4.5.3.1.1: a local part has 64 octets at most, and VERP adds 17.
-                    problem("bounce", "\"bounce\"'s name before the @ is too long: Megaphone adds '+' and a 16-character token to it (VERP), and the whole may be 64 characters at most; use a shorter mailbox, as in \"bounces@example.org\"")
-                }
-            } catch { problem("bounce", "\"bounce\": \(error)") }
-        }
-        var unsubscribe: Unsubscribe? = nil
-        switch members["unsubscribe"] {
-        case nil, .bool(false)?: break
-        case .bool(true)?: unsubscribe = Unsubscribe(mailto: nil)
-        case .object(let fields)?:
-            var mailto: EmailAddress? = nil
-            for key in fields.keys.sorted() where key != "mailto" {
-                problem("unsubscribe.\(key)", "unknown key '\(key)' in \"unsubscribe\"; the only one is \"mailto\"", .warning)
-            }
-            if case .string(let text)? = fields["mailto"] {
-                do { mailto = try EmailAddress(text) } catch { problem("unsubscribe.mailto", "\"mailto\": \(error)") }
-            } else if fields["mailto"] != nil {
-                problem("unsubscribe.mailto", "\"mailto\" must be an address in double quotes, as in \"leave@example.org\"")
-            }
-            unsubscribe = Unsubscribe(mailto: mailto)
-        default:
-            problem("unsubscribe", "\"unsubscribe\" must be true, false, or {\"mailto\": \"leave@example.org\"}")
-        }
-        var baseURL: String? = nil
-        if let text = string("base_url", required: false) {
-            if let components = URLComponents(string: text), ["http", "https"].contains(components.scheme ?? ""), components.host?.isEmpty == false {
-                baseURL = text.hasSuffix("/") ? String(text.dropLast()) : text
-            } else {
-                problem("base_url", "\"base_url\" must be the public address of megaphone serve, as in \"https://act.example.org\"")
-            }
-        }
-        if unsubscribe != nil, baseURL == nil, members["base_url"] == nil {
-            problem("unsubscribe", "\"unsubscribe\" needs \"base_url\": the public address of megaphone serve, where the links BASE/u/TOKEN lead, as in \"base_url\": \"https://act.example.org\"")
-        }
-        let template = resolve(string("template", required: true))
-        let html = resolve(string("html", required: false))
-        let recipients = resolve(string("recipients", required: true))
-        var signers: String? = nil
-        var signerStore: String? = nil
-        switch members["signers"] {
-        case nil: break
-        case .object(let fields)?:
-            for key in fields.keys.sorted() where key != "store" {
-                problem("signers.\(key)", "unknown key '\(key)' in \"signers\"; the only one is \"store\"", .warning)
-            }
-            if case .string(let text)? = fields["store"], !text.trimmingCharacters(in: .whitespaces).isEmpty {
-                signerStore = resolve(text)
-            } else {
-                problem("signers", "\"signers\" as an object needs a \"store\": the signature store's file, as in {\"store\": \"data/signatures.sqlite\"}")
-            }
-        default:
-            signers = resolve(string("signers", required: false))
-        }
-        let page = loadPage(members["page"], problem: problem, resolve: resolve)
-        if members["page"] != nil, signerStore == nil {
-            problems.append(CampaignDiagnostic(path: path, line: locations.location(of: "page")?.line,
-                                               message: "the campaign has a \"page\" but no signature store for it to fill; add \"signers\": {\"store\": \"data/signatures.sqlite\"}"))
-        }
-        let dataFiles = list("data").compactMap { resolve($0) }
-        let attachments = list("attachments").compactMap { resolve($0) }
-        var mode: Mode? = nil
-        if let text = string("mode", required: true) {
-            mode = Mode(rawValue: text)
-            if mode == nil {
-                problem("mode", "\"mode\" must be one of \(Mode.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(text)\"")
-            }
-        }
-        if let mode, mode != .eachRecipient, signers == nil, signerStore == nil, members["signers"] == nil {
-            problems.append(CampaignDiagnostic(path: path, message: "mode \"\(mode.rawValue)\" needs signers: a CSV file (\"signers\": \"…csv\") or a signature store (\"signers\": {\"store\": \"…sqlite\"})"))
-        }
-        var fromPolicy = FromPolicy.campaign
-        if let text = string("from", required: false) {
-            if let policy = FromPolicy(rawValue: text) { fromPolicy = policy } else {
-                problem("from", "\"from\" must be \"campaign\" (the default: the campaign's address, DMARC-safe) or \"signer\"")
-            }
-        }
-        var smtputf8 = false
-        if let value = members["smtputf8"] {
-            if case .bool(let flag) = value { smtputf8 = flag } else { problem("smtputf8", "\"smtputf8\" must be true or false") }
-        }
-        var maxMessageSize = defaultMaxMessageSize
-        if let value = members["max_message_size"] {
-            if let size = ByteSize.parse(value) { maxMessageSize = size } else {
-                problem("max_message_size", "\"max_message_size\" is the largest message to send, as a number of bytes or text such as \"20 MB\" or \"10 MiB\" (at least 1 KB)")
-            }
-        }
-        var signersAs = SignersAs.auto
-        if let text = string("signers_as", required: false) {
-            if let choice = SignersAs(rawValue: text) { signersAs = choice } else {
-                problem("signers_as", "\"signers_as\" is \"auto\" (the default: in the letter up to \(attachmentThreshold) signers, attached above), \"body\" or \"attachment\"")
-            }
-        }
-        let locale = string("locale", required: false) ?? "en"
+        let dataFiles = reader.list("data").compactMap { reader.resolve($0) }
+        let attachments = reader.list("attachments").compactMap { reader.resolve($0) }
+        let mode = reader.mode(hasSigners: signers != nil || signerStore != nil)
+        let choices = reader.choices()
         for (index, file) in dataFiles.enumerated() where !(file.hasSuffix(".json") || file.hasSuffix(".txt")) {
-            problem("data[\(index)]", "data files must be .json (merged into the data) or .txt (a list named after the file)")
+            reader.problem("data[\(index)]", "data files must be .json (merged into the data) or .txt (a list named after the file)")
         }
-        guard problems.allSatisfy({ $0.severity == .warning }), let name, let sender, let bounce, let template,
+        guard reader.problems.allSatisfy({ $0.severity == .warning }), let name, let sender, let bounce, let template,
               let recipients, let mode else {
-            return (nil, problems)
+            return (nil, reader.problems)
         }
         if unsubscribe != nil, mode != .eachRecipient {
-            problem("unsubscribe", "\"unsubscribe\" is for mail to supporters (mode \"each-recipient\"): letters to officials carry no unsubscribe link; remove it", .warning)
+            reader.problem("unsubscribe", "\"unsubscribe\" is for mail to supporters (mode \"each-recipient\"): letters to officials carry no unsubscribe link; remove it", .warning)
         }
         return (CampaignManifest(path: path, name: name, sender: sender, bounce: bounce, verp: verp,
                                  unsubscribe: mode == .eachRecipient ? unsubscribe : nil, baseURL: baseURL, template: template, html: html,
                                  recipients: recipients, signers: signers, signerStore: signerStore, page: page, data: dataFiles, attachments: attachments,
-                                 mode: mode, locale: locale, from: fromPolicy, smtputf8: smtputf8, maxMessageSize: maxMessageSize,
-                                 signersAs: signersAs), problems)
+                                 mode: mode, locale: choices.locale, from: choices.from, smtputf8: choices.smtputf8, maxMessageSize: choices.maxMessageSize,
+                                 signersAs: choices.signersAs), reader.problems)
     }
 
     private static func loadPage(_ value: Value?, problem: (String, String, CampaignDiagnostic.Severity) -> Void,

@@ -49,8 +49,69 @@ struct MessageComposer {
         return [data, .object(message)]
     }
 
+    /// The letter's headers, text and HTML rendered for this message.
+    struct Rendered {
+        let letter: LetterTemplate
+        let html: Template?
+        var values: [String: (value: String, header: LetterTemplate.HeaderTemplate)]
+        var text: String
+        var htmlText: String?
+    }
+
+    /// Who a message is from and to, from its rendered headers and the campaign.
+    struct Envelope {
+        var from: Mailbox
+        var to: [Mailbox]
+        var cc: [Mailbox]
+        var bcc: [Mailbox]
+        var replyTo: [Mailbox]
+        var warnings: [CampaignDiagnostic]
+    }
+
     func compose() -> MessageOutcome {
         let unsubscribeURL = self.unsubscribeURL
+        let rendered: Rendered
+        switch render(unsubscribeURL: unsubscribeURL) {
+        case .failure(let problems): return .problems(problems.diagnostics)
+        case .success(let parts): rendered = parts
+        }
+        if let problems = controlCharacterProblems(rendered) { return .problems(problems) }
+        let envelope: Envelope
+        switch self.envelope(rendered) {
+        case .failure(let problems): return .problems(problems.diagnostics)
+        case .success(let found): envelope = found
+        }
+        var message = self.message(rendered, envelope: envelope, unsubscribeURL: unsubscribeURL)
+        var attachedTooLarge = 0
+        if let attached = campaign.attachedSigners {
+            switch campaign.signerFiles(attached, subject: rendered.values["Subject"]?.value ?? manifest.name) {
+            case .attached(let files): message.attachments += files
+            case .tooLarge(let size): attachedTooLarge = size
+            case .failed(let reason):
+                return .problems([CampaignDiagnostic(path: manifest.signerStore ?? manifest.signers ?? manifest.path, message: "cannot write the signers' files: \(reason)")])
+            }
+        }
+        let warnings = envelope.warnings + Deliverability.warnings(for: message, letterPath: rendered.letter.path, htmlPath: rendered.html?.path,
+                                                                   senderDomain: manifest.sender.address.domain)
+        do {
+            let bytes = try MessageWriter.write(message)
+            if attachedTooLarge > 0 || bytes.count > manifest.maxMessageSize { return .problems([tooLarge(bytes.count + attachedTooLarge, to: envelope.to)]) }
+            return .composed(ComposedMessage(number: number, key: key, slug: Self.slug(recipient.mailbox.address.description),
+                                             message: message, bytes: bytes, recipientsPath: manifest.recipients,
+                                             recipientLine: recipient.line, warnings: warnings))
+        } catch {
+            return .problems([CampaignDiagnostic(path: rendered.letter.path, message: error.description)])
+        }
+    }
+
+    /// Problems that keep a message from being composed.
+    struct Problems: Error {
+        let diagnostics: [CampaignDiagnostic]
+    }
+
+    /// Renders the headers, text and HTML in the recipient's language; a header that
+    /// would break the message's header section, or a missing unsubscribe link, is a problem.
+    private func render(unsubscribeURL: String?) -> Result<Rendered, Problems> {
         let (letter, html, data) = campaign.letter(for: recipient.fields["language"])
         let frames = self.frames(data: data, unsubscribeURL: unsubscribeURL)
         let pickKeys = self.pickKeys
@@ -87,17 +148,27 @@ struct MessageComposer {
                 problems.append(CampaignDiagnostic(path: html?.path ?? letter.path, message: "the campaign has \"unsubscribe\" but the HTML letter shows no unsubscribe link; add <a href=\"{{unsubscribe_url}}\">Unsubscribe</a>"))
             }
         }
-        guard problems.isEmpty else { return .problems(problems) }
-        // Control characters come from the data (JSON and .txt files are checked as they
-        // load): only a row holding one has its letter scanned, to see whether it lands there.
+        guard problems.isEmpty else { return .failure(Problems(diagnostics: problems)) }
+        return .success(Rendered(letter: letter, html: html, values: values, text: text, htmlText: htmlText))
+    }
+
+    /// Control characters come from the data (JSON and .txt files are checked as they
+    /// load): only a row holding one has its letter scanned, to see whether it lands there.
+    private func controlCharacterProblems(_ rendered: Rendered) -> [CampaignDiagnostic]? {
         let rowHoldsControls = recipient.fields.values.contains(where: ControlCharacter.occurs)
             || (manifest.mode == .eachSigner && signer?.fields.values.contains(where: ControlCharacter.occurs) == true)
             || (manifest.mode == .joint && campaign.signersHoldControls)
-        if rowHoldsControls, values.values.contains(where: { ControlCharacter.occurs(in: $0.value) }) || ControlCharacter.occurs(in: text)
-            || htmlText.map(ControlCharacter.occurs) == true {
-            return .problems(controlCharacters(letterPath: letter.path))
-        }
+        guard rowHoldsControls else { return nil }
+        guard rendered.values.values.contains(where: { ControlCharacter.occurs(in: $0.value) }) || ControlCharacter.occurs(in: rendered.text)
+            || rendered.htmlText.map(ControlCharacter.occurs) == true else { return nil }
+        return controlCharacters(letterPath: rendered.letter.path)
+    }
 
+    /// The addresses: the headers the letter writes, else the recipient; From the
+    /// campaign's (a letter-page signer's name "via" it), Reply-To as the signer chose.
+    private func envelope(_ rendered: Rendered) -> Result<Envelope, Problems> {
+        let values = rendered.values
+        var problems: [CampaignDiagnostic] = []
         func addresses(_ name: String) -> [Mailbox]? {
             guard let (value, header) = values[name] else { return [] }
             do {
@@ -107,65 +178,63 @@ struct MessageComposer {
                 return nil
             }
         }
-        var to = addresses("To") ?? []
-        if values["To"] == nil { to = [recipient.mailbox] }
-        let cc = addresses("Cc") ?? []
-        let bcc = addresses("Bcc") ?? []
-        var replyTo = addresses("Reply-To") ?? []
-        var warnings: [CampaignDiagnostic] = []
-        var from = manifest.sender
+        var envelope = Envelope(from: manifest.sender, to: addresses("To") ?? [], cc: addresses("Cc") ?? [], bcc: addresses("Bcc") ?? [],
+                                replyTo: addresses("Reply-To") ?? [], warnings: [])
+        if values["To"] == nil { envelope.to = [recipient.mailbox] }
         if let fromList = addresses("From"), let (_, header) = values["From"] {
             if fromList.count != 1 {
                 problems.append(location(header, "the From header must hold exactly one address, but it has \(fromList.count)"))
             } else {
-                from = fromList[0]
+                envelope.from = fromList[0]
             }
         } else if manifest.mode == .eachSigner, let signer {
-            if manifest.from == .signer, let own = signer.mailbox {
-                from = own
-            } else {
-                let name = (signer.fields["name"] ?? "").trimmingSpaces
-                let via = name.isEmpty ? manifest.sender.displayName : "\(name) via \(manifest.sender.displayName)"
-                if let display = try? Mailbox(displayName: via, address: manifest.sender.address) { from = display }
-                // The supporter's address goes to the recipient only when they chose so
-                // (page.reply_to_signer); otherwise replies come to the campaign.
-                if values["Reply-To"] == nil {
-                    if signer.allowsReply, let own = signer.mailbox { replyTo = [own] } else { replyTo = [manifest.sender] }
-                }
-            }
+            signerFrom(signer, values: values, into: &envelope)
         }
-        if from.address.domain.lowercased() != manifest.sender.address.domain.lowercased() {
+        if envelope.from.address.domain.lowercased() != manifest.sender.address.domain.lowercased() {
             let place = values["From"].map { location($0.header, "", severity: .warning) }
-            warnings.append(CampaignDiagnostic(.warning, path: place?.path ?? manifest.path, line: place?.line, column: place?.column,
-                                               message: "the From address \(from.address) is not in the sender's domain (\(manifest.sender.address.domain)); receivers that check DMARC may reject or junk it",
-                                               sourceLine: place?.sourceLine))
+            envelope.warnings.append(CampaignDiagnostic(.warning, path: place?.path ?? manifest.path, line: place?.line, column: place?.column,
+                                                        message: "the From address \(envelope.from.address) is not in the sender's domain (\(manifest.sender.address.domain)); receivers that check DMARC may reject or junk it",
+                                                        sourceLine: place?.sourceLine))
         }
-        if to.isEmpty, cc.isEmpty, bcc.isEmpty {
-            problems.append(CampaignDiagnostic(path: letter.path, line: values["To"]?.header.line,
+        if envelope.to.isEmpty, envelope.cc.isEmpty, envelope.bcc.isEmpty {
+            problems.append(CampaignDiagnostic(path: rendered.letter.path, line: values["To"]?.header.line,
                                                message: "the message has no recipient: the To header is empty"))
         }
-        guard problems.isEmpty else { return .problems(problems) }
+        guard problems.isEmpty else { return .failure(Problems(diagnostics: problems)) }
+        return .success(envelope)
+    }
 
+    /// A signer's letter: from the signer (`"from": "signer"`), or from the campaign
+    /// in the signer's name, with replies to the signer only when they chose so.
+    private func signerFrom(_ signer: Campaign.SignerRow, values: [String: (value: String, header: LetterTemplate.HeaderTemplate)], into envelope: inout Envelope) {
+        if manifest.from == .signer, let own = signer.mailbox {
+            envelope.from = own
+            return
+        }
+        let name = (signer.fields["name"] ?? "").trimmingSpaces
+        let via = name.isEmpty ? manifest.sender.displayName : "\(name) via \(manifest.sender.displayName)"
+        if let display = try? Mailbox(displayName: via, address: manifest.sender.address) { envelope.from = display }
+        // The supporter's address goes to the recipient only when they chose so
+        // (page.reply_to_signer); otherwise replies come to the campaign.
+        if values["Reply-To"] == nil {
+            if signer.allowsReply, let own = signer.mailbox { envelope.replyTo = [own] } else { envelope.replyTo = [manifest.sender] }
+        }
+    }
+
+    /// The message itself, before the signers' files are attached.
+    private func message(_ rendered: Rendered, envelope: Envelope, unsubscribeURL: String?) -> Message {
+        let values = rendered.values
         var envelopeFrom = manifest.bounce
         if manifest.verp, let tokens = campaign.tokens { envelopeFrom = tokens.verpAddress(manifest.bounce, key: key) }
-        var message = Message(from: from, to: to, subject: values["Subject"]?.value ?? "", date: date,
+        var message = Message(from: envelope.from, to: envelope.to, subject: values["Subject"]?.value ?? "", date: date,
                               messageID: Message.messageID(campaign: manifest.name, key: key, domain: manifest.sender.address.domain),
-                              text: text, envelopeFrom: envelopeFrom)
-        message.cc = cc
-        message.bcc = bcc
-        message.replyTo = replyTo
-        message.html = htmlText
+                              text: rendered.text, envelopeFrom: envelopeFrom)
+        message.cc = envelope.cc
+        message.bcc = envelope.bcc
+        message.replyTo = envelope.replyTo
+        message.html = rendered.htmlText
         message.attachments = campaign.attachments
-        var attachedTooLarge = 0
-        if let attached = campaign.attachedSigners {
-            switch campaign.signerFiles(attached, subject: values["Subject"]?.value ?? manifest.name) {
-            case .attached(let files): message.attachments += files
-            case .tooLarge(let size): attachedTooLarge = size
-            case .failed(let reason):
-                return .problems([CampaignDiagnostic(path: manifest.signerStore ?? manifest.signers ?? manifest.path, message: "cannot write the signers' files: \(reason)")])
-            }
-        }
-        message.extraHeaders = letter.headers.filter { $0.name.lowercased().hasPrefix("x-") }.compactMap { header in
+        message.extraHeaders = rendered.letter.headers.filter { $0.name.lowercased().hasPrefix("x-") }.compactMap { header in
             values[header.name].map { Message.Header(name: header.name, value: $0.value) }
         }
         if let unsubscribeURL {
@@ -173,17 +242,7 @@ struct MessageComposer {
             message.listUnsubscribe = [unsubscribeURL]
             if let mailto = manifest.unsubscribe?.mailto { message.listUnsubscribe.append("mailto:\(mailto)?subject=unsubscribe") }
         }
-        warnings += Deliverability.warnings(for: message, letterPath: letter.path, htmlPath: html?.path,
-                                            senderDomain: manifest.sender.address.domain)
-        do {
-            let bytes = try MessageWriter.write(message)
-            if attachedTooLarge > 0 || bytes.count > manifest.maxMessageSize { return .problems([tooLarge(bytes.count + attachedTooLarge, to: to)]) }
-            return .composed(ComposedMessage(number: number, key: key, slug: Self.slug(recipient.mailbox.address.description),
-                                             message: message, bytes: bytes, recipientsPath: manifest.recipients,
-                                             recipientLine: recipient.line, warnings: warnings))
-        } catch {
-            return .problems([CampaignDiagnostic(path: letter.path, message: error.description)])
-        }
+        return message
     }
 
     /// A message larger than the campaign may send: most mail servers would refuse it

@@ -13,6 +13,8 @@ public struct SendOptions: Sendable {
     public var logPath: String
     /// Workers, each with its own connection.
     public var connections = 2
+    /// How many connections a run may open at once.
+    public static let connectionRange = 1...64
     /// Send every message to this one address instead (a test run of a real campaign).
     public var redirectTo: String?
     public var rate: Rate?

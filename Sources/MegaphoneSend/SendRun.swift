@@ -81,25 +81,8 @@ public final class SendRun: @unchecked Sendable {
         // Its own function, so that its stream (and the table of recipients seen) is
         // released before the sending pass: one table at a time in memory.
         let (toSend, diagnostics, changed, suppressed) = try checkPass(history: history, spool: spool)
-        if !diagnostics.isEmpty {
-            spool.abort()
-            var seen: Set<CampaignDiagnostic> = []
-            let unique = diagnostics.filter { seen.insert($0).inserted }
-            throw .campaign(unique.map(\.description), missingFile: unique.contains(where: \.isMissingFile))
-        }
-        if !changed.isEmpty, !options.allowChanged {
-            spool.abort()
-            throw .changed(changed)
-        }
-
-        // Suppressed messages are logged as such (once, until their state changes), never as failed.
-        do {
-            var last: SendLog.Ticket? = nil
-            for record in suppressed { last = try log.submit(record) }
-            if let last { try log.waitDurable(last) }   // one fsync for them all
-        } catch {
-            throw .log(error)
-        }
+        try refuseUnsendable(diagnostics: diagnostics, changed: changed, spool: spool)
+        try logSuppressed(suppressed, in: log)
         events(.started(toSend: toSend, summary: summary))
         if toSend == 0 {
             spool.abort()
@@ -108,12 +91,7 @@ public final class SendRun: @unchecked Sendable {
             return summary
         }
         do { summary.reusedSpool = try spool.commit() } catch { throw .spool(error) }
-        if let notBefore = options.notBefore, notBefore > Date() {
-            events(.waiting(until: notBefore))
-            wake.lock()
-            while Date() < notBefore, !isStopping { _ = wake.wait(until: min(notBefore, Date().addingTimeInterval(1))) }
-            wake.unlock()
-        }
+        waitForEmbargo()
         if isStopping {
             summary.notStarted = toSend
             summary.keptSpool = options.spoolPath
@@ -126,14 +104,56 @@ public final class SendRun: @unchecked Sendable {
         } catch {
             throw .log(error)
         }
-
         // Pass 2: workers send; this thread reads the spool and hands its messages out.
+        let spoolFailure = sendingPass(log: log, history: history, approved: spool.approved)
+        // Outcomes are committed in groups; the last group is synced before the summary.
+        log.close()
+        settleSpool(toSend: toSend, damaged: spoolFailure != nil)
+        return finish(started)
+    }
+
+    /// A campaign with errors, or one that changed since its log was started, sends nothing.
+    private func refuseUnsendable(diagnostics: [CampaignDiagnostic], changed: [String], spool: SpoolBuilder) throws(SendRunError) {
+        if !diagnostics.isEmpty {
+            spool.abort()
+            var seen: Set<CampaignDiagnostic> = []
+            let unique = diagnostics.filter { seen.insert($0).inserted }
+            throw .campaign(unique.map(\.description), missingFile: unique.contains(where: \.isMissingFile))
+        }
+        if !changed.isEmpty, !options.allowChanged {
+            spool.abort()
+            throw .changed(changed)
+        }
+    }
+
+    /// Suppressed messages are logged as such (once, until their state changes), never as failed.
+    private func logSuppressed(_ records: [SendRecord], in log: SendLog) throws(SendRunError) {
+        do {
+            var last: SendLog.Ticket? = nil
+            for record in records { last = try log.submit(record) }
+            if let last { try log.waitDurable(last) }   // one fsync for them all
+        } catch {
+            throw .log(error)
+        }
+    }
+
+    /// Holds the run until `--not-before` (an embargo), or until it is stopped.
+    private func waitForEmbargo() {
+        guard let notBefore = options.notBefore, notBefore > Date() else { return }
+        events(.waiting(until: notBefore))
+        wake.lock()
+        while Date() < notBefore, !isStopping { _ = wake.wait(until: min(notBefore, Date().addingTimeInterval(1))) }
+        wake.unlock()
+    }
+
+    /// Starts the workers and feeds them the spool's approved messages; returns a
+    /// spool found damaged while it was read.
+    private func sendingPass(log: SendLog, history: LogHistory, approved: MessageNumbers) -> SpoolError? {
         let queue = JobQueue(capacity: max(16, options.connections * 8))
-        let workerCount = max(1, options.connections)
         let group = DispatchGroup()
         let limiter = options.rate.map(RateLimiter.init)
         let domainLimiter = options.perDomain.map(RateLimiter.init)
-        for index in 0..<workerCount {
+        for index in 0..<max(1, options.connections) {
             group.enter()
             let thread = Thread { [self] in
                 defer { group.leave() }
@@ -148,7 +168,7 @@ public final class SendRun: @unchecked Sendable {
                 throw SpoolError(.damaged, path: options.spoolPath, reason: "it was removed while the run started")
             }
             while var entry = try reader.next() {
-                guard spool.approved.contains(entry.number), case .send(let attempts) = decide(entry.key, history: history) else { continue }
+                guard approved.contains(entry.number), case .send(let attempts) = decide(entry.key, history: history) else { continue }
                 // A Cc or Bcc on the suppression list is left off the envelope.
                 if !options.includeSuppressed, !campaign.suppression.isEmpty {
                     entry = entry.withRecipients(campaign.suppression.remaining(entry.recipients))
@@ -166,21 +186,21 @@ public final class SendRun: @unchecked Sendable {
         }
         queue.close()
         group.wait()
-        // Outcomes are committed in groups; the last group is synced before the summary.
-        log.close()
+        return spoolFailure
+    }
+
+    /// Keeps the spool while something is left to send (or `--keep-spool`); a damaged
+    /// spool is never sent from again: the next run writes a new one.
+    private func settleSpool(toSend: Int, damaged: Bool) {
         lock.lock()
         summary.notStarted = toSend - (summary.sent + summary.deferred + summary.failed + summary.uncertain)
         let nothingLeft = summary.notStarted == 0 && summary.deferred == 0 && summary.uncertain == 0
         lock.unlock()
-        if spoolFailure != nil {
-            // A damaged spool is never sent from again: the next run writes a new one.
-            unlink(options.spoolPath)
-        } else if nothingLeft, !options.keepSpool {
+        if damaged || (nothingLeft && !options.keepSpool) {
             unlink(options.spoolPath)
         } else {
             summary.keptSpool = options.spoolPath
         }
-        return finish(started)
     }
 
     /// Composes every message once: checks it, compares it with the log, and spools it if it is to be sent.

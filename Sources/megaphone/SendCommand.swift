@@ -34,7 +34,7 @@ struct SendCommand: MegaphoneCommand {
     var redirectTo: String?
 
     @Option(name: .customLong("connections"), help: ArgumentHelp("Connections (workers) at once (default: 2).", valueName: "n"))
-    var connections: String?
+    var connections: Int?
 
     @Option(name: .customLong("rate"), help: ArgumentHelp("At most this many messages: 10/s, 300/min, 1000/h.", valueName: "rate"))
     var rate: String?
@@ -70,6 +70,15 @@ struct SendCommand: MegaphoneCommand {
 
     static func defaultLog(for campaign: String, redirect: Bool) -> String {
         DisplayPath.make(URL(fileURLWithPath: CampaignFiles(campaign: campaign).sendLog(redirected: redirect)).standardizedFileURL.path)
+    }
+
+    /// Values the parser cannot judge alone: checked by the library's own rules before anything runs.
+    func validate() throws {
+        if let connections, !SendOptions.connectionRange.contains(connections) {
+            throw ValidationError("--connections takes a whole number from 1 to 64")
+        }
+        if let rate, Rate(rate) == nil { throw ValidationError("--rate takes a pace such as 10/s, 300/min or 1000/h") }
+        if let perDomain, Rate(perDomain) == nil { throw ValidationError("--per-domain takes a pace such as 30/min") }
     }
 
     func execute(console: Console) throws -> Status {
@@ -135,18 +144,10 @@ struct SendCommand: MegaphoneCommand {
     /// The options only send has: pace, embargo, resumption, the spool.
     func configure(_ options: inout SendOptions) throws {
         func usage(_ message: String) -> UsageError { UsageError(message: message) }
-        if let text = connections {
-            guard let count = Int(text), (1...64).contains(count) else { throw usage("--connections takes a whole number from 1 to 64") }
-            options.connections = count
-        }
-        if let text = rate {
-            guard let rate = Rate(text) else { throw usage("--rate takes a pace such as 10/s, 300/min or 1000/h") }
-            options.rate = rate
-        }
-        if let text = perDomain {
-            guard let rate = Rate(text) else { throw usage("--per-domain takes a pace such as 30/min") }
-            options.perDomain = rate
-        }
+        // Checked by validate() before the command runs.
+        if let connections { options.connections = connections }
+        options.rate = rate.flatMap(Rate.init)
+        options.perDomain = perDomain.flatMap(Rate.init)
         func time(_ name: String, _ text: String?) throws -> Date? {
             guard let text else { return nil }
             let formatter = ISO8601DateFormatter()
