@@ -148,7 +148,7 @@ let package = Package(
         .testTarget(name: "MegaphoneLogTests", dependencies: ["MegaphoneLog"], swiftSettings: settings),
         .testTarget(
             name: "MegaphoneSignaturesTests",
-            dependencies: ["MegaphoneSignatures", "MegaphoneValue"],
+            dependencies: ["MegaphoneSignatures", "MegaphoneValue", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: settings
         ),
         .testTarget(

@@ -6,15 +6,15 @@ import GRDB
 /// piece in its own savepoint, under one fsync. Every caller resumes only after
 /// the commit that holds its change is on disk.
 final class GroupCommitter: @unchecked Sendable {
-    private let pool: DatabasePool
+    private let database: any DatabaseWriter
     private let condition = NSCondition()
     private var jobs: [any GroupJob] = []
     private var started = false
     /// The most pieces of work in one transaction, so a flood cannot hold everyone back.
     private static let maxBatch = 512
 
-    init(pool: DatabasePool) {
-        self.pool = pool
+    init(database: any DatabaseWriter) {
+        self.database = database
     }
 
     /// Runs `work` inside the next group transaction and returns its result once committed.
@@ -58,7 +58,7 @@ final class GroupCommitter: @unchecked Sendable {
             jobs.removeFirst(batch.count)
             condition.unlock()
             do {
-                try pool.write { db in
+                try database.write { db in
                     for job in batch { job.run(db) }
                 }
                 for job in batch { job.finish(nil) }

@@ -36,7 +36,7 @@ extension SignatureStore {
     /// false or throws.
     public func importSignatures<T>(campaign: String, source: String, now: Date = Date(),
                                     _ body: (SignatureImporter) throws -> (commit: Bool, result: T)) throws -> T {
-        try pool.writeWithoutTransaction { db in
+        try database.writeWithoutTransaction { db in
             var result: T?
             try db.inTransaction {
                 let outcome = try body(try SignatureImporter(campaign: campaign, source: source, now: now, db: db))

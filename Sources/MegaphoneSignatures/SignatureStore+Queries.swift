@@ -5,29 +5,29 @@ extension SignatureStore {
     /// Confirmed signatures of `campaign`: each address once, so this is the count.
     /// One row read, however many signed (the counts are kept as signatures change).
     public func confirmedCount(campaign: String) throws -> Int {
-        try pool.read { db in try Tally.fetch(campaign: campaign, in: db).confirmed }
+        try database.read { db in try Tally.fetch(campaign: campaign, in: db).confirmed }
     }
 
     /// How many letters confirmed letter-page signers wrote: one to each recipient they chose.
     public func confirmedLetterCount(campaign: String) throws -> Int {
-        try pool.read { db in try Tally.fetch(campaign: campaign, in: db).letters }
+        try database.read { db in try Tally.fetch(campaign: campaign, in: db).letters }
     }
 
     /// How many signatures are in each state.
     public func counts(campaign: String) throws -> [SignatureState: Int] {
-        try pool.read { db in try Tally.fetch(campaign: campaign, in: db).byState }
+        try database.read { db in try Tally.fetch(campaign: campaign, in: db).byState }
     }
 
     /// The counts and the organiser's open/closed choice, read off the server's event
     /// loops (GRDB's own reader threads), for a page view.
     public func tally(campaign: String) async throws -> Tally {
-        try await pool.read { db in try Tally.fetch(campaign: campaign, in: db) }
+        try await database.read { db in try Tally.fetch(campaign: campaign, in: db) }
     }
 
     /// Rebuilds the kept counts of `campaign` from its signatures; returns the counts
     /// before and after (they differ only if something went wrong).
     public func recount(campaign: String) throws -> (before: Tally, after: Tally) {
-        try pool.write { db in
+        try database.write { db in
             let before = try Tally.fetch(campaign: campaign, in: db)
             try CountTriggers.recount(campaign: campaign, in: db)
             return (before, try Tally.fetch(campaign: campaign, in: db))
@@ -36,13 +36,13 @@ extension SignatureStore {
 
     /// The counts as a full scan of the rows finds them (what `recount` would write), without changing anything.
     public func countedFromRows(campaign: String) throws -> Tally {
-        try pool.read { db in try Tally.counted(campaign: campaign, in: db) }
+        try database.read { db in try Tally.counted(campaign: campaign, in: db) }
     }
 
     /// Signatures in `state` (all states when nil): confirmed ones in the order they
     /// were confirmed, the others in the order they signed; the newest first when `newestFirst`.
     public func signatures(campaign: String, state: SignatureState?, limit: Int? = nil, newestFirst: Bool = false) throws -> [Signature] {
-        try pool.read { db in
+        try database.read { db in
             let (sql, arguments) = Self.listing(campaign: campaign, state: state, limit: limit, newestFirst: newestFirst)
             return try Signature.fetchAll(db, sql: sql, arguments: arguments)
         }
@@ -52,7 +52,7 @@ extension SignatureStore {
     /// there are. `body` runs inside one read transaction (a snapshot: signatures
     /// arriving meanwhile are not seen).
     public func forEachSignature(campaign: String, state: SignatureState?, _ body: (Signature) throws -> Void) throws {
-        try pool.read { db in
+        try database.read { db in
             let (sql, arguments) = Self.listing(campaign: campaign, state: state, limit: nil, newestFirst: false)
             let cursor = try Signature.fetchCursor(db, sql: sql, arguments: arguments)
             while let signature = try cursor.next() { try body(signature) }
@@ -63,7 +63,7 @@ extension SignatureStore {
     /// name, most first, with their counts; values differing only in case or surrounding
     /// spaces are one.
     public func confirmedPlaces(campaign: String, field: String, limit: Int) throws -> [(place: String, count: Int)] {
-        try pool.read { db in
+        try database.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT MIN(TRIM(COALESCE(json_extract(fields, ?), ''))) AS place, COUNT(*) AS n FROM signature
                 WHERE campaign = ? AND state = 'confirmed' GROUP BY LOWER(TRIM(COALESCE(json_extract(fields, ?), ''))) ORDER BY n DESC, place LIMIT ?
@@ -73,7 +73,7 @@ extension SignatureStore {
 
     /// The newest signatures in any state (the admin page's list), read off the caller's thread.
     public func latestSignatures(campaign: String, limit: Int) async throws -> [Signature] {
-        try await pool.read { db in
+        try await database.read { db in
             let (sql, arguments) = Self.listing(campaign: campaign, state: nil, limit: limit, newestFirst: true)
             return try Signature.fetchAll(db, sql: sql, arguments: arguments)
         }
@@ -83,7 +83,7 @@ extension SignatureStore {
     /// `position` (nil: from the start), read off the caller's thread: for a server that
     /// streams them out without holding a read transaction between pieces.
     public func confirmedSignatures(after position: ListPosition?, limit: Int, campaign: String) async throws -> [Signature] {
-        try await pool.read { db in
+        try await database.read { db in
             guard let position else {
                 return try Signature.fetchAll(db.cachedStatement(sql: """
                     SELECT * FROM signature WHERE campaign = ? AND state = 'confirmed' ORDER BY confirmed_at, id LIMIT ?
@@ -120,7 +120,7 @@ extension SignatureStore {
     /// from now on; one that was not goes back to pending. Returns how many.
     @discardableResult
     public func releaseQuarantined(campaign: String, now: Date = Date()) throws -> Int {
-        try pool.write { db in try Self.releaseQuarantined(campaign: campaign, now: now, in: db) }
+        try database.write { db in try Self.releaseQuarantined(campaign: campaign, now: now, in: db) }
     }
 
     static func releaseQuarantined(campaign: String, now: Date, in db: Database) throws -> Int {
@@ -139,7 +139,7 @@ extension SignatureStore {
     /// For after a campaign has closed. Returns how many signatures were changed.
     @discardableResult
     public func anonymise(campaign: String) throws -> Int {
-        try pool.write { db in
+        try database.write { db in
             let rows = try Row.fetchAll(db, sql: "SELECT id, fields FROM signature WHERE campaign = ? AND state != 'withdrawn' ORDER BY id",
                                         arguments: [campaign])
             var changed = 0
@@ -165,13 +165,13 @@ extension SignatureStore {
     /// Whether the organiser closed (true) or reopened (false) the campaign; nil when
     /// neither, so the campaign's own `closes` time decides.
     public func closedOverride(campaign: String) throws -> Bool? {
-        try pool.read { db in
+        try database.read { db in
             try Bool.fetchOne(db, sql: "SELECT closed FROM campaign_state WHERE campaign = ?", arguments: [campaign])
         }
     }
 
     public func setClosed(_ closed: Bool, campaign: String) throws {
-        try pool.write { db in try Self.setClosed(closed, campaign: campaign, in: db) }
+        try database.write { db in try Self.setClosed(closed, campaign: campaign, in: db) }
     }
 
     static func setClosed(_ closed: Bool, campaign: String, in db: Database) throws {
@@ -200,14 +200,14 @@ extension SignatureStore {
 extension SignatureStore {
     /// Mail not yet handed to delivery, oldest first.
     public func unsentMail(limit: Int = 100) throws -> [QueuedMail] {
-        try pool.read { db in
+        try database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM mail WHERE sent_at IS NULL AND bytes IS NOT NULL ORDER BY id LIMIT ?", arguments: [limit]).map(Self.queuedMail)
         }
     }
 
     /// The oldest emails waiting for one campaign.
     public func unsentMail(campaign: String, limit: Int) throws -> [QueuedMail] {
-        try pool.read { db in
+        try database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM mail WHERE sent_at IS NULL AND bytes IS NOT NULL AND campaign = ? ORDER BY id LIMIT ?",
                              arguments: [campaign, limit]).map(Self.queuedMail)
         }
@@ -222,7 +222,7 @@ extension SignatureStore {
 
     /// How many emails wait to be sent.
     public func unsentMailCount() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM mail WHERE sent_at IS NULL AND bytes IS NOT NULL") ?? 0 }
+        try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM mail WHERE sent_at IS NULL AND bytes IS NOT NULL") ?? 0 }
     }
 
     /// Marks a queued email as handed over and forgets its text (it carries tokens).
@@ -243,7 +243,7 @@ extension SignatureStore {
     /// Confirmed letter-page signatures whose letters are still to be sent, from the
     /// partial index of those alone (SQLite would otherwise walk every confirmed one).
     public func lettersDue(campaign: String) throws -> [Signature] {
-        try pool.read { db in
+        try database.read { db in
             try Signature.fetchAll(db, sql: """
                 SELECT * FROM signature INDEXED BY signature_letters_due
                 WHERE campaign = ? AND state = 'confirmed' AND letters = 'due' ORDER BY confirmed_at, id

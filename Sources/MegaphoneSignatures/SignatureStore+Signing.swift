@@ -22,7 +22,7 @@ extension SignatureStore {
     /// The same, in a transaction of its own (for tools and tests that are not async).
     public func signNow(_ request: SignRequest,
                         mail: @escaping @Sendable (SignDisposition, Int64) -> OutgoingMail?) throws -> SignDisposition {
-        try pool.write { db in try Self.sign(request, mail: { disposition, id, _ in mail(disposition, id) }, in: db) }
+        try database.write { db in try Self.sign(request, mail: { disposition, id, _ in mail(disposition, id) }, in: db) }
     }
 
     static func sign(_ request: SignRequest, mail: (SignDisposition, Int64, [String: String]) -> OutgoingMail?, in db: Database) throws -> SignDisposition {
@@ -93,7 +93,7 @@ extension SignatureStore {
     /// The signature a token of `purpose` belongs to, and when the token stops working
     /// (nil: never), whether or not it has expired; nil when the token is unknown.
     public func signature(token: Token, purpose: String) async throws -> (signature: Signature, expires: Date?)? {
-        try await pool.read { db in
+        try await database.read { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT signature.*, token.expires_at AS token_expires_at FROM token JOIN signature ON signature.id = token.signature_id
                 WHERE token.hash = ? AND token.purpose = ?

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+public import GRDB
 
 /// The signature store: one SQLite file (WAL, `synchronous=FULL`) holding the
 /// signatures of one or more campaigns, their single-purpose tokens (as hashes), the
@@ -10,18 +10,45 @@ import GRDB
 /// is on disk: an answer given after it cannot be lost.
 public final class SignatureStore: Sendable {
     public let path: String
-    let pool: DatabasePool
+    /// Any GRDB writer: a `DatabasePool` on a file (WAL), or a `DatabaseQueue` (in memory, in tests).
+    let database: any DatabaseWriter
     let committer: GroupCommitter
 
     /// Whether the store's schema is the newest (its migrations ran); a store opened
     /// without leave to upgrade may be older, and is then read as it is.
     public let isCurrent: Bool
 
-    /// Opens the store at `path`, creating it (and its schema) when `create` is true.
+    /// The store over an open database, as GRDB's guides shape it: the schema is
+    /// brought up to date only when `migrate` allows (readers such as `check` never write).
+    /// - Parameter path: where it is, for messages.
+    public init(database: any DatabaseWriter, path: String, migrate: Bool) throws(StoreError) {
+        self.path = path
+        self.database = database
+        do {
+            if migrate { try Self.migrator.migrate(database) }
+            isCurrent = try database.read { db in try Self.migrator.hasCompletedMigrations(db) }
+        } catch let error as DatabaseError {
+            throw StoreError(.damaged, path: path, "this file is not a usable signature store (\(error.message ?? "\(error.resultCode)")); keep a copy and point the campaign at another file")
+        } catch {
+            throw StoreError(.damaged, path: path, "cannot open the signature store: \(error)")
+        }
+        committer = GroupCommitter(database: database)
+    }
+
+    /// How every connection to a store is configured: wait for a busy writer, enforce foreign keys.
+    public static func makeConfiguration(_ base: Configuration = Configuration()) -> Configuration {
+        var configuration = base
+        configuration.busyMode = .timeout(30)
+        configuration.foreignKeysEnabled = true
+        configuration.label = "signatures"
+        return configuration
+    }
+
+    /// Opens the store at `path` (a WAL `DatabasePool`), creating it (and its schema)
+    /// when `create` is true.
     /// - Parameter upgrade: whether its schema may be brought up to date (by default,
     ///   when it may be created). Readers such as `check` pass neither, and write nothing.
-    public init(path: String, create: Bool = true, upgrade: Bool? = nil) throws(StoreError) {
-        self.path = path
+    public convenience init(path: String, create: Bool = true, upgrade: Bool? = nil) throws(StoreError) {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
             throw StoreError(.missing, path: path, "the folder \(folder) does not exist; create it or change \"signers\": {\"store\": …} in the campaign")
@@ -33,17 +60,12 @@ public final class SignatureStore: Sendable {
         if !exists, !FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder) {
             throw StoreError(.cannotCreate, path: path, "cannot create the signature store: the folder is not writable")
         }
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(30)
-        configuration.foreignKeysEnabled = true
-        configuration.label = "signatures"
+        let pool: DatabasePool
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try DatabasePool(path: path, configuration: Self.makeConfiguration())
             // DatabasePool sets the writer to synchronous=NORMAL; a signature acknowledged
             // must survive a power cut, so every commit is synced.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-            if upgrade ?? create { try Self.migrator.migrate(pool) }
-            isCurrent = try pool.read { db in try Self.migrator.hasCompletedMigrations(db) }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN || error.resultCode == .SQLITE_READONLY {
             throw StoreError(.cannotCreate, path: path, "cannot open the signature store for writing (\(error.message ?? "SQLite could not open it")); check the file's permissions")
         } catch let error as DatabaseError {
@@ -51,17 +73,17 @@ public final class SignatureStore: Sendable {
         } catch {
             throw StoreError(.damaged, path: path, "cannot open the signature store: \(error)")
         }
-        committer = GroupCommitter(pool: pool)
+        try self.init(database: pool, path: path, migrate: upgrade ?? create)
     }
 
     /// The writer's `synchronous` setting (2 is FULL), for tests that check durability.
     public func synchronousSetting() throws -> Int {
-        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+        try database.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// The writer's journal mode (`wal`).
     public func journalMode() throws -> String {
-        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+        try database.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
     }
 
     static var migrator: DatabaseMigrator {
