@@ -54,10 +54,25 @@ public final class BounceProcessor {
         guard FileManager.default.fileExists(atPath: logPath) else {
             throw BounceError(.noInput, "\(logPath): no send log yet, so no letter to match returned mail to; 'megaphone send \(campaign.manifest.path)' writes it")
         }
-        let log: SendLog
-        let history: LogHistory
+        let (log, history) = try openLog()
+        defer { log.close() }
+        let recordPath = Self.readRecordPath(forLog: logPath)
+        var seen = try Self.readIDs(recordPath)
+        var reading = Reading(matcher: BounceMatcher(campaign: campaign, history: history), history: history, campaign: campaign.manifest.name)
+        try source.forEachMessage { bytes throws(BounceError) in
+            // Mail read before is passed over on its header alone.
+            guard seen.insert(ReturnedMail.id(of: bytes)).inserted else {
+                reading.report.alreadyRead += 1
+                return
+            }
+            reading.take(ReturnedMail(bytes))
+        }
+        return try commit(reading, to: log, recordPath: recordPath)
+    }
+
+    private func openLog() throws(BounceError) -> (SendLog, LogHistory) {
         do {
-            (log, history) = try SendLog.open(logPath)
+            return try SendLog.open(logPath)
         } catch {
             switch error.code {
             case .inUse: throw BounceError(.inUse, error.description)
@@ -65,24 +80,46 @@ public final class BounceProcessor {
             case .unwritable: throw BounceError(.cannotCreate, error.description)
             }
         }
-        defer { log.close() }
-        let matcher = BounceMatcher(campaign: campaign, history: history)
-        let recordPath = Self.readRecordPath(forLog: logPath)
-        var seen = try Self.readIDs(recordPath)
+    }
+
+    /// The log first, then the suppression list, then what was read: a crash in
+    /// between reads the mail again next time rather than losing a bounce.
+    private func commit(_ reading: Reading, to log: SendLog, recordPath: String) throws(BounceError) -> Report {
+        var report = reading.report
+        do {
+            // Written together, then one wait for the disk (group commit): not an fsync each.
+            var last: SendLog.Ticket? = nil
+            for record in reading.records { last = try log.submit(record) }
+            if let last { try log.waitDurable(last) }
+        } catch {
+            throw BounceError(.cannotCreate, error.description)
+        }
+        if !reading.suppress.isEmpty {
+            do {
+                report.suppressed = try SuppressionList.add(reading.suppress, to: SuppressionList.path(forCampaign: campaign.manifest.path))
+            } catch {
+                throw BounceError(.cannotCreate, error.description)
+            }
+        }
+        try Self.append(reading.lines, to: recordPath)
+        return report
+    }
+
+    /// What one run made of the returned mail it read: the report, the log's new
+    /// `bounced` records, the addresses to suppress, and the lines of the read record.
+    struct Reading {
+        let matcher: BounceMatcher
+        let history: LogHistory
+        let campaign: String
+        let now = Date()
         var report = Report()
         var records: [SendRecord] = []
         var suppress: [(address: String, reason: String)] = []
-        var readLines: [[String: String]] = []
-        let now = Date()
-        let day = String(SendRecord.timeText(now).prefix(10))
+        var lines: [[String: String]] = []
 
-        try source.forEachMessage { bytes throws(BounceError) in
-            // Mail read before is passed over on its header alone.
-            guard seen.insert(ReturnedMail.id(of: bytes)).inserted else {
-                report.alreadyRead += 1
-                return
-            }
-            let mail = ReturnedMail(bytes)
+        var day: String { String(SendRecord.timeText(now).prefix(10)) }
+
+        mutating func take(_ mail: ReturnedMail) {
             report.read += 1
             var line = ["id": mail.id, "from": mail.from, "subject": mail.subject, "time": SendRecord.timeText(now)]
             switch mail.kind {
@@ -92,59 +129,41 @@ public final class BounceProcessor {
                 line["kind"] = automatic ? "auto-reply" : "reply"
                 if let key = matcher.key(for: mail) { line["key"] = key }
             case .report, .plainBounce:
-                let failures = mail.recipients.filter(\.isFailure)
-                guard let key = matcher.key(for: mail), let entry = history[key] else {
-                    let why = "no Megaphone letter of this campaign found in it (no bounce token, Message-ID or X-Campaign header of ours)"
-                    report.unmatched.append(.init(from: mail.from, subject: mail.subject, note: why))
-                    line["kind"] = "unmatched"
-                    break
-                }
-                line["key"] = key
-                if mail.kind == .report, failures.isEmpty {
-                    // A report of success (delivered, relayed): nothing to record.
-                    line["kind"] = "report"
-                    break
-                }
-                line["kind"] = "bounce"
-                let recipients = failures.isEmpty ? [ReturnedMail.Recipient(finalRecipient: entry.recipients.first, action: "failed",
-                                                                             status: ReturnedMail.statusCode(in: mail.searchText))] : failures
-                for recipient in recipients {
-                    let bounce = SendRecord.Bounce(kind: recipient.bounceKind, action: recipient.action, status: recipient.status,
-                                                   diagnostic: recipient.diagnostic, remoteMTA: recipient.remoteMTA,
-                                                   finalRecipient: recipient.finalRecipient ?? entry.recipients.first, source: mail.id)
-                    var record = SendRecord(time: now, campaign: campaign.manifest.name, state: .bounced, key: key, number: entry.number,
-                                            messageID: entry.messageID, recipients: entry.recipients)
-                    record.bounce = bounce
-                    record.verp = entry.verp
-                    records.append(record)
-                    report.bounced.append(.init(key: key, number: entry.number, bounce: bounce))
-                    if bounce.kind == .hard, let address = bounce.finalRecipient {
-                        suppress.append((address, "bounced \(bounce.status ?? "") \(day): \(bounce.diagnostic ?? bounce.action ?? "failed")"))
-                    }
-                }
+                line["kind"] = bounce(mail, line: &line)
             }
-            readLines.append(line)
+            lines.append(line)
         }
 
-        // The log first, then the suppression list, then what was read: a crash in
-        // between reads the mail again next time rather than losing a bounce.
-        do {
-            // Written together, then one wait for the disk (group commit): not an fsync each.
-            var last: SendLog.Ticket? = nil
-            for record in records { last = try log.submit(record) }
-            if let last { try log.waitDurable(last) }
-        } catch {
-            throw BounceError(.cannotCreate, error.description)
-        }
-        if !suppress.isEmpty {
-            do {
-                report.suppressed = try SuppressionList.add(suppress, to: SuppressionList.path(forCampaign: campaign.manifest.path))
-            } catch {
-                throw BounceError(.cannotCreate, error.description)
+        /// A delivery report or a bounce: matched to its letter, each failed recipient
+        /// recorded, and a hard bounce's address suppressed. Returns the line's kind.
+        private mutating func bounce(_ mail: ReturnedMail, line: inout [String: String]) -> String {
+            let failures = mail.recipients.filter(\.isFailure)
+            guard let key = matcher.key(for: mail), let entry = history[key] else {
+                let why = "no Megaphone letter of this campaign found in it (no bounce token, Message-ID or X-Campaign header of ours)"
+                report.unmatched.append(.init(from: mail.from, subject: mail.subject, note: why))
+                return "unmatched"
             }
+            line["key"] = key
+            // A report of success (delivered, relayed): nothing to record.
+            if mail.kind == .report, failures.isEmpty { return "report" }
+            let recipients = failures.isEmpty ? [ReturnedMail.Recipient(finalRecipient: entry.recipients.first, action: "failed",
+                                                                         status: ReturnedMail.statusCode(in: mail.searchText))] : failures
+            for recipient in recipients {
+                let bounce = SendRecord.Bounce(kind: recipient.bounceKind, action: recipient.action, status: recipient.status,
+                                               diagnostic: recipient.diagnostic, remoteMTA: recipient.remoteMTA,
+                                               finalRecipient: recipient.finalRecipient ?? entry.recipients.first, source: mail.id)
+                var record = SendRecord(time: now, campaign: campaign, state: .bounced, key: key, number: entry.number,
+                                        messageID: entry.messageID, recipients: entry.recipients)
+                record.bounce = bounce
+                record.verp = entry.verp
+                records.append(record)
+                report.bounced.append(.init(key: key, number: entry.number, bounce: bounce))
+                if bounce.kind == .hard, let address = bounce.finalRecipient {
+                    suppress.append((address, "bounced \(bounce.status ?? "") \(day): \(bounce.diagnostic ?? bounce.action ?? "failed")"))
+                }
+            }
+            return "bounce"
         }
-        try Self.append(readLines, to: recordPath)
-        return report
     }
 
     static func readIDs(_ path: String) throws(BounceError) -> Set<String> {

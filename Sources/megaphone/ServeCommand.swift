@@ -62,6 +62,62 @@ struct ServeCommand: AsyncMegaphoneCommand {
     @OptionGroup var retry: RetryOptions
 
     func execute(console: Console) async throws -> Status {
+        let settings = try makeSettings(console: console)
+        var campaigns: [(Campaign, SignerMailSettings)] = []
+        for path in self.campaigns {
+            let options = try connection.makeOptions(campaignPath: path, redirectTo: nil, retry: retry)
+            campaigns.append((try CampaignCommands.open(path, console: console, signers: .none), SignerMailSettings(delivery: options.delivery, sendLog: options.logPath)))
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        let logger = Logger(label: "megaphone")
+        let app: WebApp
+        do { app = try WebApp(campaigns: campaigns, settings: settings, logger: logger) } catch {
+            console.err("\(error.message)\n")
+            return Status(error)
+        }
+        if case .outbox(let outbox) = campaigns[0].1.delivery.target {
+            console.err("No --smtp server given: signer mail goes to the outbox Maildir \(outbox) (nothing leaves this machine).\n")
+        }
+        let queued = app.queuedMailCount()
+        if queued > 0 { console.err("\(queued) signer email\(queued == 1 ? "" : "s") left from an earlier run will be sent now.\n") }
+
+        let names = app.campaignNames
+        let unsubscribeOnly = app.unsubscribeOnlyNames
+        let shown = settings.baseURL
+        let listenHost = settings.host
+        let adminOn = settings.adminToken != nil
+        do {
+            try await app.run { boundPort in
+                console.out("Listening on http://\(listenHost):\(boundPort)\n")
+                for name in names { console.out("  \(name): \(shown)/\(name)\n") }
+                for name in unsubscribeOnly { console.out("  \(name): unsubscribe links \(shown)/u/…\n") }
+                if adminOn {
+                    console.out("  organiser: \(shown)/admin\n")
+                } else {
+                    console.out("  organiser: \(shown)/admin is off; to turn it on, start the server with a token in the environment,\n"
+                                + "    MEGAPHONE_ADMIN_TOKEN=$(openssl rand -hex 24) (with make: MEGAPHONE_ADMIN_TOKEN=… make serve), or --admin-token-file FILE\n")
+                }
+                console.out("  health check: \(shown)/healthz\n")
+            }
+        } catch let failure as WebStartError {
+            console.err("megaphone: \(failure.message)\n")
+            return Status(failure)
+        } catch {
+            console.err("megaphone: the server stopped: \(error)\n")
+            return .failure
+        }
+        let left = app.queuedMailCount()
+        console.err("Stopped. \(left == 0 ? "No signer email is waiting." : "\(left) signer email\(left == 1 ? " waits" : "s wait") in the store for the next start.")\n")
+        return .success
+    }
+
+    /// The server's settings from the options: where it listens, its public address,
+    /// limits, and the organiser's token (from the environment or a file, never the command line).
+    private func makeSettings(console: Console) throws -> WebSettings {
         func usage(_ message: String) -> UsageError { UsageError(message: message) }
         var host = "127.0.0.1"
         var port = 8080
@@ -114,56 +170,6 @@ struct ServeCommand: AsyncMegaphoneCommand {
         if let token = settings.adminToken, token.count < 16 {
             throw CommandFailure(message: "the admin token is too short (\(token.count) characters); use at least 16 random characters, e.g. from `openssl rand -hex 24`", code: .config)
         }
-
-        var campaigns: [(Campaign, SignerMailSettings)] = []
-        for path in self.campaigns {
-            let options = try connection.makeOptions(campaignPath: path, redirectTo: nil, retry: retry)
-            campaigns.append((try CampaignCommands.open(path, console: console, signers: .none), SignerMailSettings(delivery: options.delivery, sendLog: options.logPath)))
-        }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .info
-            return handler
-        }
-        let logger = Logger(label: "megaphone")
-        let app: WebApp
-        do { app = try WebApp(campaigns: campaigns, settings: settings, logger: logger) } catch {
-            console.err("\(error.message)\n")
-            return Status(error)
-        }
-        if case .outbox(let outbox) = campaigns[0].1.delivery.target {
-            console.err("No --smtp server given: signer mail goes to the outbox Maildir \(outbox) (nothing leaves this machine).\n")
-        }
-        let queued = app.queuedMailCount()
-        if queued > 0 { console.err("\(queued) signer email\(queued == 1 ? "" : "s") left from an earlier run will be sent now.\n") }
-
-        let names = app.campaignNames
-        let unsubscribeOnly = app.unsubscribeOnlyNames
-        let shown = settings.baseURL
-        let listenHost = host
-        let adminOn = settings.adminToken != nil
-        do {
-            try await app.run { boundPort in
-                console.out("Listening on http://\(listenHost):\(boundPort)\n")
-                for name in names { console.out("  \(name): \(shown)/\(name)\n") }
-                for name in unsubscribeOnly { console.out("  \(name): unsubscribe links \(shown)/u/…\n") }
-                if adminOn {
-                    console.out("  organiser: \(shown)/admin\n")
-                } else {
-                    console.out("  organiser: \(shown)/admin is off; to turn it on, start the server with a token in the environment,\n"
-                                + "    MEGAPHONE_ADMIN_TOKEN=$(openssl rand -hex 24) (with make: MEGAPHONE_ADMIN_TOKEN=… make serve), or --admin-token-file FILE\n")
-                }
-                console.out("  health check: \(shown)/healthz\n")
-            }
-        } catch let failure as WebStartError {
-            console.err("megaphone: \(failure.message)\n")
-            return Status(failure)
-        } catch {
-            console.err("megaphone: the server stopped: \(error)\n")
-            return .failure
-        }
-        let left = app.queuedMailCount()
-        console.err("Stopped. \(left == 0 ? "No signer email is waiting." : "\(left) signer email\(left == 1 ? " waits" : "s wait") in the store for the next start.")\n")
-        return .success
+        return settings
     }
 }
