@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import MegaphoneCampaign
 public import MegaphoneLog
 import MegaphoneMail

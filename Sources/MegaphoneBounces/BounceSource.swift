@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import MegaphoneDelivery
 
 /// Where returned mail is read from. Nothing in it is changed, moved or deleted.

@@ -1,6 +1,6 @@
 public import Foundation
 import MegaphoneData
-public import MegaphoneMail
+import MegaphoneMail
 import MegaphoneSignatures
 public import MegaphoneTemplate
 public import MegaphoneValue

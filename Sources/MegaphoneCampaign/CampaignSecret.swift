@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 import MegaphoneFiles
 
 /// A campaign's own secret key (`NAME.secret`, beside the campaign file and its send

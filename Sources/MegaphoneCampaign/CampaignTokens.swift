@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 public import MegaphoneMail
 
 /// The tokens a campaign puts in its messages, keyed with the campaign's secret:

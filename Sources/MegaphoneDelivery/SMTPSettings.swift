@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// How to reach an SMTP server, as curl spells it: `smtp://host:587` (STARTTLS
 /// required unless `startTLS` is `.never`) or `smtps://host:465`, with optional

@@ -4,7 +4,7 @@ public import MegaphoneCampaign
 import MegaphoneDelivery
 public import MegaphoneLog
 import MegaphoneMail
-public import MegaphoneOutbox
+import MegaphoneOutbox
 public import MegaphoneSignatures
 import NIOPosix
 public import ServiceLifecycle

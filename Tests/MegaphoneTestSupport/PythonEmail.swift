@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// What Python's `email` package (policy=default), an independent parser, saw in a message.
 public struct ParsedEmail: Decodable, Sendable {
