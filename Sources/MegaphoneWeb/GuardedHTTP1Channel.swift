@@ -16,11 +16,12 @@ struct GuardedHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
     let limits: ServerLimits
     let limiter: ConnectionLimiter
     let headers: SecurityHeaders
+    let texts: GuardTexts
 
     /// The server builder for `Application(server:)`.
-    static func builder(limits: ServerLimits, limiter: ConnectionLimiter, headers: SecurityHeaders) -> HTTPServerBuilder {
+    static func builder(limits: ServerLimits, limiter: ConnectionLimiter, headers: SecurityHeaders, texts: GuardTexts) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
-            GuardedHTTP1Channel(responder: responder, limits: limits, limiter: limiter, headers: headers)
+            GuardedHTTP1Channel(responder: responder, limits: limits, limiter: limiter, headers: headers, texts: texts)
         }
     }
 
@@ -31,11 +32,11 @@ struct GuardedHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
             if let refusal = limiter.admit(client) {
                 // The channel must still be set up (a failed setup would leak the socket); it
                 // answers and closes as soon as it is active, and reads nothing.
-                try pipeline.addHandler(RefusedConnection(refusal, headers: headers, limiter: limiter))
+                try pipeline.addHandler(RefusedConnection(refusal, headers: headers, limiter: limiter, texts: texts))
             } else {
                 let limiter = self.limiter
                 channel.closeFuture.whenComplete { _ in limiter.release(client) }
-                let requestGuard = RequestGuard(limits: limits, headers: headers)
+                let requestGuard = RequestGuard(limits: limits, headers: headers, texts: texts)
                 try pipeline.addHandler(ByteArrival(requestGuard))
                 try pipeline.configureHTTPServerPipeline(
                     withPipeliningAssistance: false,   // requests are taken one at a time by NIOAsyncChannel
@@ -69,10 +70,10 @@ final class RefusedConnection: ChannelInboundHandler {
     private let limiter: ConnectionLimiter
     private var answered = false
 
-    init(_ refusal: ConnectionLimiter.Refusal, headers: SecurityHeaders, limiter: ConnectionLimiter) {
+    init(_ refusal: ConnectionLimiter.Refusal, headers: SecurityHeaders, limiter: ConnectionLimiter, texts: GuardTexts) {
         text = switch refusal {
-        case .serverFull: "The server is too busy to take another connection; try again in a minute."
-        case .clientFull: "Too many connections from your address at once; close some and try again."
+        case .serverFull: texts.serverFull
+        case .clientFull: texts.clientFull
         }
         self.headers = headers
         self.limiter = limiter

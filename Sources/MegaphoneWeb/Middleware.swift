@@ -58,19 +58,21 @@ struct ErrorPageMiddleware: RouterMiddleware {
             return response
         } catch {
             context.logger.error("request failed: \(error)")
-            return page(.internalServerError, heading: "Something went wrong on our side",
-                        "Nothing you sent was lost or half-stored. Please try again in a minute.")
+            return page(.internalServerError, heading: text("error_server_heading"), text("error_server_text"))
         }
     }
 
     private func errorPage(_ error: any HTTPResponseError) -> Response {
         switch error.status {
-        case .notFound: return page(.notFound, heading: "Not found", "There is nothing at this address. Check the link you were given.")
-        case .contentTooLarge: return page(.contentTooLarge, heading: "Too large", "The form is larger than 16 KB; shorten what you typed and send it again.")
-        case .methodNotAllowed: return page(.methodNotAllowed, heading: "Not allowed", "This address does not take that kind of request; use the page's links and forms.")
-        default: return page(error.status, heading: "Something is not right", "The request could not be handled. Go back, reload the page and try again.")
+        case .notFound: return page(.notFound, heading: text("not_found_heading"), text("error_not_found_text"))
+        case .contentTooLarge: return page(.contentTooLarge, heading: text("error_too_large_heading"), text("error_too_large_text"))
+        case .methodNotAllowed: return page(.methodNotAllowed, heading: text("error_not_allowed_heading"), text("error_not_allowed_text"))
+        default: return page(error.status, heading: text("error_heading"), text("error_text"))
         }
     }
+
+    /// A sentence in the pages' language (English when no campaign's pages were loaded).
+    private func text(_ key: String) -> String { (pages ?? PageRenderer.english)?.text(key) ?? key }
 
     private func page(_ status: HTTPResponse.Status, heading: String, _ text: String, back: String? = nil) -> Response {
         let html = pages?.message(title: heading, heading: heading, paragraphs: [text], back: back)

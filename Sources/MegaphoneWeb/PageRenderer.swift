@@ -13,6 +13,9 @@ struct PageRenderer: Sendable {
 
     static let names = ["layout", "campaign", "message", "confirm", "admin", "admin-login"]
 
+    /// The built-in English pages: the sentences of answers given before any campaign is known.
+    static let english: PageRenderer? = try? PageRenderer(language: "en", overrides: nil)
+
     /// The folder of built-in pages shipped with the program.
     static var builtInFolder: String {
         Bundle.module.url(forResource: "Pages", withExtension: nil)?.path ?? "Pages"

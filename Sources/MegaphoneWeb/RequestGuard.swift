@@ -38,7 +38,10 @@ final class RequestGuard: ChannelDuplexHandler {
     /// nothing, such as a browser's preconnect, is closed without an answer).
     private var headBegun = false
 
-    init(limits: ServerLimits, headers: SecurityHeaders) {
+    private let texts: GuardTexts
+
+    init(limits: ServerLimits, headers: SecurityHeaders, texts: GuardTexts) {
+        self.texts = texts
         self.limits = limits
         self.headers = headers
     }
@@ -95,7 +98,7 @@ final class RequestGuard: ChannelDuplexHandler {
             let expectsContinue = Self.isHTTP11OrLater(head.version)
                 && head.headers["expect"].contains { $0.lowercased() == "100-continue" }
             if expectsContinue, let length = head.headers["content-length"].first.flatMap({ Int($0) }), length > WebSettings.maxBody {
-                reject(context, .payloadTooLarge, "The form is larger than 16 KB; shorten what you typed and send it again.")
+                reject(context, .payloadTooLarge, texts.tooLarge)
                 return
             }
             phase = .body
@@ -137,7 +140,7 @@ final class RequestGuard: ChannelDuplexHandler {
             // The body of a request being answered cannot be read: no answer can follow it.
             context.close(promise: nil)
         } else {
-            reject(context, .badRequest, "The request could not be read (it is not well-formed HTTP/1.1). Reload the page and try again.")
+            reject(context, .badRequest, texts.badRequest)
         }
     }
 
@@ -208,7 +211,7 @@ final class RequestGuard: ChannelDuplexHandler {
     private func expired(_ context: ChannelHandlerContext, _ kind: Timeout) {
         switch kind {
         case .header where unanswered == 0 && headBegun:
-            reject(context, .requestTimeout, "The request took too long to arrive; try again.")
+            reject(context, .requestTimeout, texts.timeout)
         case .header, .body, .idle:
             context.close(promise: nil)
         }

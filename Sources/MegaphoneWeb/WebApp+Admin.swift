@@ -75,8 +75,7 @@ extension WebApp {
 
     func requireAdminEnabled() throws {
         guard adminToken != nil else {
-            throw PageFailure(.notFound, heading: adminPages.text("admin_heading"),
-                              "The organiser's page is off: start the server with MEGAPHONE_ADMIN_TOKEN set, or with --admin-token-file.")
+            throw PageFailure(.notFound, heading: adminPages.text("admin_heading"), adminPages.text("admin_off"))
         }
     }
 
@@ -99,7 +98,7 @@ extension WebApp {
         try requireAdminEnabled()
         switch adminAccess(request, context) {
         case .granted: return try await action()
-        case .denied: throw PageFailure(.unauthorized, heading: adminPages.text("admin_heading"), "Log in at /admin first.")
+        case .denied: throw PageFailure(.unauthorized, heading: adminPages.text("admin_heading"), adminPages.text("admin_denied"))
         case .lockedOut(let wait): return lockedOut(wait)
         }
     }
@@ -171,7 +170,7 @@ extension WebApp {
 
     func adminCampaign(_ context: WebRequestContext) throws -> WebCampaign {
         guard let name = context.parameters.get("name"), let campaign = campaigns[name] else {
-            throw PageFailure(.notFound, heading: adminPages.text("admin_heading"), "There is no campaign by that name on this server.")
+            throw PageFailure(.notFound, heading: adminPages.text("admin_heading"), adminPages.text("admin_unknown_campaign"))
         }
         return campaign
     }
@@ -185,7 +184,7 @@ extension WebApp {
         let form = try await Self.form(request, context, pages: campaign.pages)
         try redeem(form["csrf"], purpose: "admin", pages: campaign.pages)
         guard let action = context.parameters.get("action").flatMap(OrganiserAction.init(rawValue:)) else {
-            throw PageFailure(.notFound, heading: adminPages.text("admin_heading"), "Unknown action; use the buttons on /admin.")
+            throw PageFailure(.notFound, heading: adminPages.text("admin_heading"), adminPages.text("admin_unknown_action"))
         }
         try await campaign.store.perform(action, campaign: campaign.name)
         if action == .release { poke(campaign.name) }

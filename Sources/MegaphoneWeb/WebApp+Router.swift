@@ -67,8 +67,8 @@ extension WebApp {
 
     func campaign(_ context: WebRequestContext) throws -> WebCampaign {
         guard let name = context.parameters.get("name"), let campaign = campaigns[name] else {
-            throw PageFailure(.notFound, heading: defaultPages?.text("not_found_heading") ?? "Not found",
-                              defaultPages?.text("not_found_campaign") ?? "There is no campaign at this address. Check the link you were given.")
+            let pages = defaultPages ?? PageRenderer.english
+            throw PageFailure(.notFound, heading: pages?.text("not_found_heading") ?? "", pages?.text("not_found_campaign") ?? "")
         }
         return campaign
     }
@@ -225,7 +225,7 @@ extension WebApp {
 
     static func asset(_ name: String, type: String) throws -> Response {
         guard let data = FileManager.default.contents(atPath: "\(PageRenderer.builtInFolder)/\(name)") else {
-            throw PageFailure(.notFound, heading: "Not found", "No such file.")
+            throw PageFailure(.notFound, heading: PageRenderer.english?.text("not_found_heading") ?? "", PageRenderer.english?.text("error_no_file_text") ?? "")
         }
         var headers: HTTPFields = [.contentType: type]
         headers[.cacheControl] = "public, max-age=3600"

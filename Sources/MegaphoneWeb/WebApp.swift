@@ -1,5 +1,5 @@
 import Foundation
-import Hummingbird
+public import Hummingbird
 import ServiceLifecycle
 public import Logging
 public import MegaphoneCampaign
@@ -137,18 +137,25 @@ public final class WebApp: Sendable {
         return total
     }
 
-    /// Serves on `settings.host:port` until SIGTERM/SIGINT: then stops accepting,
-    /// finishes requests in flight, finishes the email in hand, and returns.
-    public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    /// The application, as Hummingbird's examples build one: the router, the guarded
+    /// HTTP/1 channel in front of it, and each campaign's signer mail as a service beside
+    /// the server, stopping (the email in hand finished) when it does.
+    public func buildApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         var app = Application(
             router: router(),
-            server: GuardedHTTP1Channel.builder(limits: settings.limits, limiter: ConnectionLimiter(settings.limits), headers: securityHeaders),
+            server: GuardedHTTP1Channel.builder(limits: settings.limits, limiter: ConnectionLimiter(settings.limits), headers: securityHeaders,
+                                               texts: GuardTexts(pages: defaultPages)),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "megaphone"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
-        // The signer mail runs beside the server, and stops (finishing the email in
-        // hand) when it does.
         app.addServices(order.compactMap { mailers[$0] } as [any Service])
+        return app
+    }
+
+    /// Serves on `settings.host:port` until SIGTERM/SIGINT: then stops accepting,
+    /// finishes requests in flight, finishes the email in hand, and returns.
+    public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let app = buildApplication(onRunning: onRunning)
         defer { stopMailers() }
         do {
             try await app.runService()
