@@ -1,4 +1,8 @@
 import Foundation
+// sockaddr_in and sockaddr_in6 reach this file through NIO's CNIOLinux headers.
+#if canImport(CNIOLinux)
+import CNIOLinux
+#endif
 import NIOCore
 
 /// Who one client is, for the connection caps and the login lockout alike: an IPv4

@@ -77,6 +77,6 @@ struct ErrorPageMiddleware: RouterMiddleware {
     private func page(_ status: HTTPResponse.Status, heading: String, _ text: String, back: String? = nil) -> Response {
         let html = pages?.message(title: heading, heading: heading, paragraphs: [text], back: back)
             ?? "<!doctype html><title>Error</title><p>Error</p>"
-        return WebApp.html(html, status: status, privateToken: true)
+        return HTML.response(html, status: status, privateToken: true)
     }
 }

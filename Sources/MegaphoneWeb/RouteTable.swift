@@ -12,6 +12,8 @@ struct RouteTable: Sendable {
         /// The path pattern, such as `/confirm/:token`.
         let path: String
         let handler: Handler
+        /// Middleware in front of this route alone (the organiser's authentication).
+        var guards: [any MiddlewareProtocol<Request, Response, WebRequestContext>] = []
 
         var segments: [Substring] { path.split(separator: "/") }
     }
@@ -33,11 +35,23 @@ struct RouteTable: Sendable {
         routes.append(Route(method: .post, path: path, handler: handler))
     }
 
+    /// Routes added in `build` sit behind `middleware` (a route group, as Hummingbird's own).
+    mutating func group(_ middleware: some RouterMiddleware<WebRequestContext>, _ build: (inout RouteTable) -> Void) {
+        var inner = RouteTable(loggable: loggable)
+        build(&inner)
+        for var route in inner.routes {
+            route.guards.insert(middleware, at: 0)
+            routes.append(route)
+        }
+    }
+
     /// Adds every route to `router` (whose `.autoGenerateHeadEndpoints` answers HEAD as GET).
     func register(on router: Router<WebRequestContext>) {
         for route in routes {
             let handler = route.handler
-            router.on(RouterPath(route.path), method: route.method) { request, context in try await handler(request, context) }
+            let group = router.group()
+            for middleware in route.guards { group.add(middleware: middleware) }
+            group.on(RouterPath(route.path), method: route.method) { request, context in try await handler(request, context) }
         }
     }
 

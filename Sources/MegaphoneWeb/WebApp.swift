@@ -14,25 +14,16 @@ import NIOCore
 /// mail and the organiser's page. `router()` is what the server runs and what route
 /// tests call; `run()` serves until SIGTERM or SIGINT, then drains and closes.
 public final class WebApp: Sendable {
-    let campaigns: [String: WebCampaign]
-    let order: [String]
-    let mails: [String: SignerMail]
-    let mailers: [String: SignerMailService]
-    let settings: WebSettings
-    let csrf = CSRFTokens()
-    let limiter: IPRateLimit
-    let logger: Logger
-    /// The organiser's logins (a random id per login, kept as keyed hashes with expiries).
-    let adminSessions: AdminSessions
-    /// Wrong admin tokens per client address.
-    let loginThrottle = LoginThrottle()
-    /// The admin token's keyed check; nil when no token was set (no admin pages).
-    let adminToken: KeyedSecret?
-    /// Campaigns whose mail carries one-click unsubscribe links (`/u/TOKEN`), served
-    /// with or without a page.
-    let unsubscribing: [Campaign]
-    /// Pages for campaigns served only for their unsubscribe links.
-    let plainPages: PageRenderer
+    /// What the controllers share: campaigns, signer mail, forms' tokens, settings, log.
+    let site: Site
+    let campaignPages: CampaignController
+    let tokens: TokenController
+    let admin: AdminController
+    var campaigns: [String: WebCampaign] { site.campaigns }
+    var order: [String] { site.order }
+    var mailers: [String: SignerMailService] { site.mailers }
+    var settings: WebSettings { site.settings }
+    var logger: Logger { site.logger }
 
     /// Opens every campaign's store (creating it), pages, and send logs (locked).
     /// - Parameter campaigns: each opened campaign with how its signer mail is delivered.
@@ -90,19 +81,15 @@ public final class WebApp: Sendable {
             campaigns[manifest.name] = web
             order.append(manifest.name)
         }
-        self.campaigns = campaigns
-        self.order = order
-        self.unsubscribing = unsubscribing
+        let plainPages: PageRenderer
         do { plainPages = try PageRenderer(language: unsubscribing.first?.manifest.locale ?? "en", overrides: nil) } catch {
             throw WebStartError(.campaign, "\(error)")
         }
-        self.mails = mails
-        self.mailers = mailers
-        self.settings = settings
-        self.logger = logger
-        limiter = IPRateLimit(settings.perIP)
-        adminToken = settings.adminToken.map(KeyedSecret.init)
-        adminSessions = AdminSessions(lifetime: settings.adminSessionLifetime)
+        site = Site(campaigns: campaigns, order: order, mails: mails, mailers: mailers, settings: settings, logger: logger,
+                    unsubscribing: unsubscribing, plainPages: plainPages)
+        campaignPages = CampaignController(site: site, limiter: IPRateLimit(settings.perIP))
+        tokens = TokenController(site: site)
+        admin = AdminController(site: site)
     }
 
     /// The served campaigns' names, in the order given.
@@ -110,7 +97,7 @@ public final class WebApp: Sendable {
 
     /// Campaigns served only for their one-click unsubscribe links (no page).
     public var unsubscribeOnlyNames: [String] {
-        unsubscribing.map(\.manifest.name).filter { !order.contains($0) }
+        site.unsubscribing.map(\.manifest.name).filter { !order.contains($0) }
     }
 
     /// Starts sending what the stores hold for signers (left over from an earlier run,
@@ -143,8 +130,8 @@ public final class WebApp: Sendable {
     public func buildApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         var app = Application(
             router: router(),
-            server: GuardedHTTP1Channel.builder(limits: settings.limits, limiter: ConnectionLimiter(settings.limits), headers: securityHeaders,
-                                               texts: GuardTexts(pages: defaultPages)),
+            server: GuardedHTTP1Channel.builder(limits: settings.limits, limiter: ConnectionLimiter(settings.limits), headers: site.securityHeaders,
+                                               texts: GuardTexts(pages: site.defaultPages)),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "megaphone"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
@@ -164,6 +151,5 @@ public final class WebApp: Sendable {
         }
     }
 
-    func poke(_ campaign: String) { mailers[campaign]?.poke() }
 }
 

@@ -11,7 +11,33 @@ import MegaphoneValue
 /// session: a random id per login in an HttpOnly, SameSite=Strict cookie (never the
 /// token), ended by the logout button or after `--admin-session` (12 hours). Wrong
 /// tokens are logged with the client's address and throttled per client.
-extension WebApp {
+struct AdminController: Sendable {
+    let site: Site
+    /// The organiser's logins (a random id per login, kept as keyed hashes with expiries).
+    let adminSessions: AdminSessions
+    /// Wrong admin tokens per client address.
+    let loginThrottle = LoginThrottle()
+    /// The admin token's keyed check; nil when no token was set (no admin pages).
+    let adminToken: KeyedSecret?
+
+    init(site: Site) {
+        self.site = site
+        adminToken = site.settings.adminToken.map(KeyedSecret.init)
+        adminSessions = AdminSessions(lifetime: site.settings.adminSessionLifetime)
+    }
+
+    /// The login page and its form are open to all; the campaigns' actions and exports
+    /// sit behind the organiser's authentication (`AdminAuthMiddleware`).
+    func addRoutes(to routes: inout RouteTable) {
+        routes.get("/\(ServerPaths.admin)") { request, context in try await adminPage(request, context) }
+        routes.post("/\(ServerPaths.admin)/login") { request, context in try await adminLogin(request, context) }
+        routes.post("/\(ServerPaths.admin)/logout") { request, context in try await adminLogout(request, context) }
+        routes.group(AdminAuthMiddleware(admin: self)) { routes in
+            routes.get("/\(ServerPaths.admin)/:name/export.csv") { _, context in try export(context) }
+            routes.post("/\(ServerPaths.admin)/:name/:action") { request, context in try await campaignAction(request, context) }
+        }
+    }
+
     static let cookieName = "megaphone_admin"
 
     /// What a request may do on the organiser's pages.
@@ -39,12 +65,12 @@ extension WebApp {
         let address = context.clientIP.isEmpty ? "an unknown address" : context.clientIP
         let client = ClientKey(context.remoteAddress)
         if let wait = loginThrottle.retryAfter(client) {
-            logger.warning("admin login refused from \(address) (\(via)): \(loginThrottle.limit) wrong tokens in \(Int(loginThrottle.window / 60)) minutes; locked out for \(wait) more seconds")
+            site.logger.warning("admin login refused from \(address) (\(via)): \(loginThrottle.limit) wrong tokens in \(Int(loginThrottle.window / 60)) minutes; locked out for \(wait) more seconds")
             return .lockedOut(retryAfter: wait)
         }
         guard adminToken.matches(given) else {
             let count = loginThrottle.fail(client)
-            logger.warning("admin login failed from \(address) (\(via)): wrong token, \(count) of \(loginThrottle.limit) allowed in \(Int(loginThrottle.window / 60)) minutes")
+            site.logger.warning("admin login failed from \(address) (\(via)): wrong token, \(count) of \(loginThrottle.limit) allowed in \(Int(loginThrottle.window / 60)) minutes")
             return .denied
         }
         loginThrottle.succeed(client)
@@ -65,11 +91,11 @@ extension WebApp {
     /// The admin cookie: `value` for `maxAge` seconds (0 removes it), sent back only to /admin.
     func sessionCookie(_ value: String, maxAge: Int) -> String {
         "\(Self.cookieName)=\(value); Path=/\(ServerPaths.admin); Max-Age=\(maxAge); HttpOnly; SameSite=Strict"
-            + (settings.baseURL.hasPrefix("https://") ? "; Secure" : "")
+            + (site.settings.baseURL.hasPrefix("https://") ? "; Secure" : "")
     }
 
     var adminPages: PageRenderer {
-        guard let pages = defaultPages else { fatalError("a server always has a campaign") }
+        guard let pages = site.defaultPages else { fatalError("a server always has a campaign") }
         return pages
     }
 
@@ -82,25 +108,15 @@ extension WebApp {
     /// The login form, with what went wrong; a 429 carries Retry-After.
     func loginPage(_ status: HTTPResponse.Status, error: String? = nil, retryAfter: Int? = nil) -> Response {
         let pages = adminPages
-        var values: Object = ["csrf": .string(csrf.issue("admin-login"))]
+        var values: Object = ["csrf": .string(site.csrf.issue("admin-login"))]
         if let error { values["error"] = .string(error) }
-        var response = Self.html(pages.page("admin-login", title: pages.text("admin_heading"), context: values), status: status, privateToken: true)
+        var response = HTML.response(pages.page("admin-login", title: pages.text("admin_heading"), context: values), status: status, privateToken: true)
         if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
         return response
     }
 
     func lockedOut(_ wait: Int) -> Response {
         loginPage(.tooManyRequests, error: adminPages.text("admin_locked", String((wait + 59) / 60)), retryAfter: wait)
-    }
-
-    /// Runs `action` for an organiser; a 401 page, or the 429 login page, for anyone else.
-    func asAdmin(_ request: Request, _ context: WebRequestContext, _ action: () async throws -> Response) async throws -> Response {
-        try requireAdminEnabled()
-        switch adminAccess(request, context) {
-        case .granted: return try await action()
-        case .denied: throw PageFailure(.unauthorized, heading: adminPages.text("admin_heading"), adminPages.text("admin_denied"))
-        case .lockedOut(let wait): return lockedOut(wait)
-        }
     }
 
     func adminPage(_ request: Request, _ context: WebRequestContext) async throws -> Response {
@@ -113,8 +129,8 @@ extension WebApp {
         }
         var list: [Value] = []
         let formatter = ISO8601DateFormatter()
-        for name in order {
-            guard let campaign = campaigns[name] else { continue }
+        for name in site.order {
+            guard let campaign = site.campaigns[name] else { continue }
             // The kept counts and the newest 25 by id: two small reads, however many signed.
             let tally = try await campaign.store.tally(campaign: name)
             let counts = tally.byState
@@ -122,7 +138,7 @@ extension WebApp {
             list.append(.object([
                 "name": .string(name), "title": .string(campaign.page.title), "closed": .bool(campaign.isClosed(override: tally.closedOverride)),
                 "open_text": .string(pages.text(campaign.isLetterPage ? "admin_open_letters" : "admin_open")),
-                "csrf": .string(csrf.issue("admin")),
+                "csrf": .string(site.csrf.issue("admin")),
                 "counts": .array(SignatureState.allCases.map { .object(["state": .string($0.rawValue), "n": .int(counts[$0] ?? 0)]) }),
                 "latest": .array(latest.map { signature in
                     let details = [signature.fields["organisation"], signature.fields["city"], signature.fields["country"]]
@@ -133,16 +149,16 @@ extension WebApp {
             ]))
         }
         // The top-level csrf is the logout button's.
-        return Self.html(pages.page("admin", title: pages.text("admin_heading"),
-                                    context: ["campaigns": .array(list), "csrf": .string(csrf.issue("admin"))]), privateToken: true)
+        return HTML.response(pages.page("admin", title: pages.text("admin_heading"),
+                                    context: ["campaigns": .array(list), "csrf": .string(site.csrf.issue("admin"))]), privateToken: true)
     }
 
     func adminLogin(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         try requireAdminEnabled()
         let pages = adminPages
-        let form = try await Self.form(request, context, pages: pages)
+        let form = try await FormDecoder.form(request, context, pages: pages)
         // The form's token first: a login forged from another site never counts against the organiser's address.
-        try redeem(form["csrf"], purpose: "admin-login", pages: pages)
+        try site.redeem(form["csrf"], purpose: "admin-login", pages: pages)
         switch checkToken(form["token"] ?? "", context, via: "login form") {
         case .granted: break
         case .denied: return loginPage(.unauthorized, error: pages.text("admin_bad_token"))
@@ -160,8 +176,8 @@ extension WebApp {
     func adminLogout(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         try requireAdminEnabled()
         let pages = adminPages
-        let form = try await Self.form(request, context, pages: pages)
-        try redeem(form["csrf"], purpose: "admin", pages: pages)
+        let form = try await FormDecoder.form(request, context, pages: pages)
+        try site.redeem(form["csrf"], purpose: "admin", pages: pages)
         if let id = sessionID(request) { adminSessions.end(id) }
         var headers: HTTPFields = [.location: "/\(ServerPaths.admin)"]
         headers[.setCookie] = sessionCookie("", maxAge: 0)
@@ -169,36 +185,28 @@ extension WebApp {
     }
 
     func adminCampaign(_ context: WebRequestContext) throws -> WebCampaign {
-        guard let name = context.parameters.get("name"), let campaign = campaigns[name] else {
+        guard let name = context.parameters.get("name"), let campaign = site.campaigns[name] else {
             throw PageFailure(.notFound, heading: adminPages.text("admin_heading"), adminPages.text("admin_unknown_campaign"))
         }
         return campaign
     }
 
-    func adminAction(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        try await asAdmin(request, context) { try await campaignAction(request, context) }
-    }
-
-    private func campaignAction(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+    func campaignAction(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         let campaign = try adminCampaign(context)
-        let form = try await Self.form(request, context, pages: campaign.pages)
-        try redeem(form["csrf"], purpose: "admin", pages: campaign.pages)
+        let form = try await FormDecoder.form(request, context, pages: campaign.pages)
+        try site.redeem(form["csrf"], purpose: "admin", pages: campaign.pages)
         guard let action = context.parameters.get("action").flatMap(OrganiserAction.init(rawValue:)) else {
             throw PageFailure(.notFound, heading: adminPages.text("admin_heading"), adminPages.text("admin_unknown_action"))
         }
         try await campaign.store.perform(action, campaign: campaign.name)
-        if action == .release { poke(campaign.name) }
+        if action == .release { site.poke(campaign.name) }
         return Response(status: .seeOther, headers: [.location: "/\(ServerPaths.admin)"])
-    }
-
-    func adminExport(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        try await asAdmin(request, context) { try export(context) }
     }
 
     /// The confirmed signatures as CSV, streamed: read from the store a thousand at a
     /// time (no read transaction held while the client reads) and written as they come,
     /// so a million signatures cost the server no more memory than a thousand.
-    private func export(_ context: WebRequestContext) throws -> Response {
+    func export(_ context: WebRequestContext) throws -> Response {
         let campaign = try adminCampaign(context)
         let store = campaign.store
         let name = campaign.name

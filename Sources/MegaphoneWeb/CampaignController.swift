@@ -8,15 +8,28 @@ import NIOCore
 /// A campaign's own page and its form: what a supporter reads, fills in, and — when
 /// something needs fixing — sees again with a summary of what to fix at the top of
 /// the form (the GOV.UK error-summary pattern).
-extension WebApp {
+struct CampaignController: Sendable {
+    let site: Site
+    /// Signatures per client address and campaign before quarantine.
+    let limiter: IPRateLimit
+
+    func addRoutes(to routes: inout RouteTable) {
+        routes.get("/:name") { _, context in try await campaignPage(context) }
+        routes.post("/:name/sign") { request, context in try await sign(request, context) }
+        // The form's address, opened as a page (a bookmark, a reload after a redirect): the campaign page.
+        routes.get("/:name/sign") { _, context in try signAddress(context) }
+        routes.get("/:name/check-email") { _, context in try checkEmail(context) }
+        routes.get("/:name/count.json") { _, context in try await count(context) }
+    }
+
     func campaignPage(_ context: WebRequestContext) async throws -> Response {
-        let campaign = try campaign(context)
-        return Self.html(await renderForm(campaign, form: nil))
+        let campaign = try site.campaign(context)
+        return HTML.response(await renderForm(campaign, form: nil))
     }
 
     /// `GET /NAME/sign`: the form's own address opened as a page goes to the campaign page.
     func signAddress(_ context: WebRequestContext) throws -> Response {
-        let campaign = try campaign(context)
+        let campaign = try site.campaign(context)
         return Response(status: .seeOther, headers: [.location: "/\(campaign.name)"])
     }
 
@@ -43,11 +56,11 @@ extension WebApp {
             "has_demands": .bool(!campaign.demands.isEmpty),
             "closed": .bool(campaign.isClosed(override: tally.closedOverride)),
             "closed_text": .string(campaign.text("closed")),
-            "csrf": .string(form?.csrf ?? csrf.issue("sign:\(campaign.name)")),
+            "csrf": .string(form?.csrf ?? site.csrf.issue("sign:\(campaign.name)")),
             "has_errors": .bool(!(form?.errors.isEmpty ?? true)),
             "privacy": .string(campaign.privacyText),
-            "url": .string("\(settings.baseURL)/\(campaign.name)"),
-            "mailto": .string(Self.mailto(subject: campaign.page.title, body: "\(campaign.page.title)\n\n\(settings.baseURL)/\(campaign.name)")),
+            "url": .string("\(site.settings.baseURL)/\(campaign.name)"),
+            "mailto": .string(Self.mailto(subject: campaign.page.title, body: "\(campaign.page.title)\n\n\(site.settings.baseURL)/\(campaign.name)")),
         ]
         if let letters { context["letters_label"] = .string(letters) }
         // The count's words in every form the language has, for the script that
@@ -129,20 +142,20 @@ extension WebApp {
     }
 
     func sign(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        let campaign = try campaign(context)
+        let campaign = try site.campaign(context)
         let pages = campaign.pages
-        let form = try await Self.form(request, context, pages: pages)
+        let form = try await FormDecoder.form(request, context, pages: pages)
         if await campaign.isClosed() {
             throw PageFailure(.forbidden, heading: pages.text("closed_heading"), campaign.text("closed"))
         }
         let purpose = "sign:\(campaign.name)"
         // Checked, not used up, until the signature is stored: a form shown again to be
         // fixed keeps its token, and reloading it shows the same answers again.
-        try redeem(form["csrf"], purpose: purpose, pages: pages, keep: true)
+        try site.redeem(form["csrf"], purpose: purpose, pages: pages, keep: true)
         let checkEmail = Response(status: .seeOther, headers: [.location: "/\(campaign.name)/check-email"])
         // A filled honeypot is a bot: it sees success, and nothing is stored.
         if !(form["website"] ?? "").isEmpty {
-            try redeem(form["csrf"], purpose: purpose, pages: pages)
+            try site.redeem(form["csrf"], purpose: purpose, pages: pages)
             return checkEmail
         }
         var checked = SignatureForm(form, fieldNames: campaign.page.fields, required: campaign.page.required,
@@ -151,16 +164,16 @@ extension WebApp {
                                     smtputf8: campaign.campaign.manifest.smtputf8, strings: pages)
         guard checked.isValid else {
             checked.csrf = form["csrf"]
-            return Self.html(await renderForm(campaign, form: checked), status: .unprocessableContent)
+            return HTML.response(await renderForm(campaign, form: checked), status: .unprocessableContent)
         }
-        try redeem(form["csrf"], purpose: purpose, pages: pages)
+        try site.redeem(form["csrf"], purpose: purpose, pages: pages)
         if campaign.isLetterPage { checked.fields["message"] = checked.message }
         let now = Date()
         let signRequest = SignRequest(campaign: campaign.name, fields: checked.fields, targets: checked.targets,
                                       quarantine: !limiter.allow(campaign: campaign.name, address: context.clientIP, now: now),
                                       expires: now.addingTimeInterval(Double(campaign.page.confirmDays) * 86_400), now: now,
-                                      maxNotices: max(0, settings.maxEmails - 1))
-        guard let mail = mails[campaign.name] else { return checkEmail }
+                                      maxNotices: max(0, site.settings.maxEmails - 1))
+        guard let mail = site.mails[campaign.name] else { return checkEmail }
         // The first confirmation (by far the most common email) is composed here, in
         // parallel with other requests, not inside the store's one serial writer. Any
         // later email to the address greets it with the name it signed with first.
@@ -171,24 +184,32 @@ extension WebApp {
             case .pendingAgain, .alreadySigned, .quiet: mail.mail(for: disposition, request: signRequest, kept: kept)
             }
         }
-        poke(campaign.name)
+        site.poke(campaign.name)
         return checkEmail
     }
 
     func checkEmail(_ context: WebRequestContext) throws -> Response {
-        let campaign = try campaign(context)
+        let campaign = try site.campaign(context)
         let pages = campaign.pages
-        return Self.html(pages.message(title: campaign.page.title, heading: pages.text("check_heading"),
+        return HTML.response(pages.message(title: campaign.page.title, heading: pages.text("check_heading"),
                                        paragraphs: [campaign.text("check_text"), pages.text("check_text2")], back: "/\(campaign.name)",
                                        footer: campaign.footerText))
     }
 
     func count(_ context: WebRequestContext) async throws -> Response {
-        let campaign = try campaign(context)
+        let campaign = try site.campaign(context)
         let count = try await campaign.store.tally(campaign: campaign.name).confirmed
         let goal = campaign.page.goal.map(String.init) ?? "null"
         var headers: HTTPFields = [.contentType: "application/json"]
         headers[.cacheControl] = "no-cache"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "{\"confirmed\": \(count), \"goal\": \(goal)}\n")))
+    }
+
+    /// A mailto: link that opens a new email with the page's title and address.
+    static func mailto(subject: String, body: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        func encode(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }
+        return "mailto:?subject=\(encode(subject))&body=\(encode(body))"
     }
 }
