@@ -35,9 +35,17 @@ let package = Package(
         // SHA-256 and random bytes as text, for every module.
         .target(name: "MegaphoneDigest", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
         .target(name: "MegaphoneMail", dependencies: ["MegaphoneDigest"], swiftSettings: settings),
+        // The addresses a campaign no longer writes to (NAME.suppressed.txt), one address key.
+        .target(name: "MegaphoneSuppression", dependencies: ["MegaphoneFiles", "MegaphoneMail"], swiftSettings: settings),
+        // A campaign's secret on disk and the VERP and unsubscribe tokens keyed with it.
+        .target(
+            name: "MegaphoneTokens",
+            dependencies: ["MegaphoneFiles", "MegaphoneMail", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings
+        ),
         .target(
             name: "MegaphoneCampaign",
-            dependencies: ["MegaphoneFiles", 
+            dependencies: ["MegaphoneSuppression", "MegaphoneTokens", "MegaphoneFiles", 
                 "MegaphoneValue", "MegaphoneData", "MegaphoneTemplate", "MegaphoneMail", "MegaphoneSignatures",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -50,13 +58,13 @@ let package = Package(
         // The one delivery engine: journaled hand-over, the "already settled" rule, retries.
         .target(
             name: "MegaphoneOutbox",
-            dependencies: ["MegaphoneDigest", "MegaphoneDelivery", "MegaphoneLog", "MegaphoneMail", "MegaphoneCampaign"],
+            dependencies: ["MegaphoneDigest", "MegaphoneDelivery", "MegaphoneLog", "MegaphoneMail"],
             swiftSettings: settings
         ),
         // The server's signer mail: a service feeding the outbox from the store's queue.
         .target(
             name: "MegaphoneSignerMail",
-            dependencies: ["MegaphoneFiles", "MegaphoneDigest", 
+            dependencies: ["MegaphoneSuppression", "MegaphoneTokens", "MegaphoneFiles", "MegaphoneDigest", 
                 "MegaphoneOutbox", "MegaphoneCampaign", "MegaphoneSignatures", "MegaphoneLog", "MegaphoneDelivery", "MegaphoneMail",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -66,12 +74,12 @@ let package = Package(
         ),
         .target(
             name: "MegaphoneSend",
-            dependencies: ["MegaphoneFiles", "MegaphoneDigest", "MegaphoneCampaign", "MegaphoneMail", "MegaphoneDelivery", "MegaphoneLog", "MegaphoneOutbox"],
+            dependencies: ["MegaphoneSuppression", "MegaphoneFiles", "MegaphoneDigest", "MegaphoneCampaign", "MegaphoneMail", "MegaphoneDelivery", "MegaphoneLog", "MegaphoneOutbox"],
             swiftSettings: settings
         ),
         .target(
             name: "MegaphoneBounces",
-            dependencies: ["MegaphoneFiles", "MegaphoneDigest", "MegaphoneCampaign", "MegaphoneLog", "MegaphoneDelivery", "MegaphoneMail", "MegaphoneValue"],
+            dependencies: ["MegaphoneSuppression", "MegaphoneTokens", "MegaphoneFiles", "MegaphoneDigest", "MegaphoneCampaign", "MegaphoneLog", "MegaphoneDelivery", "MegaphoneMail", "MegaphoneValue"],
             swiftSettings: settings
         ),
         .target(
@@ -84,7 +92,7 @@ let package = Package(
         ),
         .target(
             name: "MegaphoneWeb",
-            dependencies: ["MegaphoneDigest", 
+            dependencies: ["MegaphoneSuppression", "MegaphoneTokens", "MegaphoneDigest", 
                 "MegaphoneValue", "MegaphoneTemplate", "MegaphoneMail", "MegaphoneCampaign", "MegaphoneSignatures", "MegaphoneSignerMail",
                 "MegaphoneOutbox", "MegaphoneLog",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -102,7 +110,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "megaphone",
-            dependencies: ["MegaphoneFiles", 
+            dependencies: ["MegaphoneSuppression", "MegaphoneFiles", 
                 "MegaphoneTemplate", "MegaphoneData", "MegaphoneValue", "MegaphoneMail", "MegaphoneCampaign", "MegaphoneDelivery",
                 "MegaphoneLog", "MegaphoneSend", "MegaphoneSignatures", "MegaphoneWeb", "MegaphoneBounces",
                 "MegaphoneOutbox", "MegaphoneSignerMail",
@@ -127,7 +135,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MegaphoneCampaignTests",
-            dependencies: ["MegaphoneCampaign", "MegaphoneMail", "MegaphoneSignatures", "MegaphoneTestSupport"],
+            dependencies: ["MegaphoneCampaign", "MegaphoneMail", "MegaphoneSignatures", "MegaphoneSuppression", "MegaphoneTestSupport"],
             swiftSettings: settings
         ),
         .testTarget(

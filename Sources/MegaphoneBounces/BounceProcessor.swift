@@ -4,6 +4,8 @@ public import MegaphoneLog
 import MegaphoneMail
 import MegaphoneValue
 import MegaphoneFiles
+import MegaphoneTokens
+import MegaphoneSuppression
 
 /// Reads a campaign's returned mail and records what it says: each delivery report
 /// or bounce is matched to the letter it returns (by VERP token, else by the

@@ -4,6 +4,8 @@ import MegaphoneMail
 import MegaphoneSignatures
 public import MegaphoneTemplate
 public import MegaphoneValue
+public import MegaphoneTokens
+public import MegaphoneSuppression
 
 /// An opened campaign: its manifest, compiled templates (with language variants),
 /// shared data, signers and attachments, ready to compose messages one at a time.

@@ -1,5 +1,6 @@
 public import Foundation
 import MegaphoneMail
+import MegaphoneSuppression
 
 /// The result of checking a campaign: every problem found, and the counts.
 public struct CheckReport: Sendable {

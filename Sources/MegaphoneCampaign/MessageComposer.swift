@@ -3,6 +3,7 @@ import MegaphoneData
 import MegaphoneMail
 import MegaphoneTemplate
 import MegaphoneValue
+import MegaphoneTokens
 
 /// Turns one recipient row (and signer) into a message: renders the header values
 /// and bodies in strict mode, parses and checks the addresses, applies the

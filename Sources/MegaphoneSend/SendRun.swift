@@ -4,6 +4,7 @@ import MegaphoneDelivery
 import MegaphoneLog
 import MegaphoneMail
 import MegaphoneOutbox
+import MegaphoneSuppression
 
 /// Sends a campaign: checks every message first (a campaign with errors never
 /// connects), writing the messages to send into the spool as they are checked;

@@ -3,6 +3,7 @@ import MegaphoneCampaign
 import MegaphoneDelivery
 import MegaphoneLog
 import MegaphoneOutbox
+import MegaphoneTokens
 
 /// One sending thread with its own courier (its own connection): each message is
 /// handed over through the outbox's journaled protocol; temporary failures are

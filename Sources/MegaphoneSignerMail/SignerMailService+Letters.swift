@@ -5,6 +5,8 @@ import MegaphoneLog
 import MegaphoneMail
 import MegaphoneOutbox
 import MegaphoneSignatures
+import MegaphoneSuppression
+import MegaphoneTokens
 
 extension SignerMailService {
     /// The letters of confirmed letter-page signers still due, on one courier.

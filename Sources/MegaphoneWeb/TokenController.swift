@@ -5,6 +5,8 @@ import MegaphoneCampaign
 import MegaphoneMail
 import MegaphoneSignatures
 import MegaphoneValue
+import MegaphoneSuppression
+import MegaphoneTokens
 
 /// The links in signers' and supporters' mail: confirming a signature (or a letter),
 /// withdrawing it, and unsubscribing. A GET shows one button; only its POST acts, so a

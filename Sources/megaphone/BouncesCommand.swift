@@ -4,6 +4,7 @@ import MegaphoneBounces
 import MegaphoneCampaign
 import MegaphoneDelivery
 import MegaphoneLog
+import MegaphoneSuppression
 
 /// `megaphone bounces`: reads the mail that came back to a campaign's bounce address.
 struct BouncesCommand: MegaphoneCommand {

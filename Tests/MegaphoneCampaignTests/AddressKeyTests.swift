@@ -2,6 +2,7 @@ import Foundation
 import MegaphoneCampaign
 import MegaphoneMail
 import MegaphoneSignatures
+import MegaphoneSuppression
 import MegaphoneTestSupport
 import Testing
 
