@@ -45,9 +45,9 @@ let package = Package(
         ),
         .target(
             name: "MegaphoneCampaign",
-            dependencies: ["MegaphoneSuppression", "MegaphoneTokens", "MegaphoneFiles", 
+            dependencies: [
+                "MegaphoneSuppression", "MegaphoneTokens", "MegaphoneFiles",
                 "MegaphoneValue", "MegaphoneData", "MegaphoneTemplate", "MegaphoneMail", "MegaphoneSignatures",
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: settings
         ),
@@ -74,7 +74,7 @@ let package = Package(
         ),
         .target(
             name: "MegaphoneSend",
-            dependencies: ["MegaphoneSuppression", "MegaphoneFiles", "MegaphoneDigest", "MegaphoneCampaign", "MegaphoneMail", "MegaphoneDelivery", "MegaphoneLog", "MegaphoneOutbox"],
+            dependencies: ["MegaphoneSuppression", "MegaphoneFiles", "MegaphoneCampaign", "MegaphoneMail", "MegaphoneDelivery", "MegaphoneLog", "MegaphoneOutbox"],
             swiftSettings: settings
         ),
         .target(
@@ -86,7 +86,7 @@ let package = Package(
             name: "MegaphoneSignatures",
             dependencies: ["MegaphoneDigest", 
                 "MegaphoneValue", "MegaphoneData", "MegaphoneMail",
-                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: settings
         ),

@@ -1,5 +1,5 @@
 /// A problem that stops delivery altogether (not one message): bad configuration,
-/// a server that refuses us, TLS that fails. Its exit code tells which.
+/// a server that refuses us, TLS that fails; `kind` tells which (the command line maps it to an exit status).
 public struct DeliveryError: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable {
         /// Exit 78: our configuration is wrong (credentials, TLS settings, URL).
