@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// Group commit for the store's writes: work that arrives while a transaction is
+/// The store's one write path, with group commit: work that arrives while a transaction is
 /// being written waits, and then all of it goes into the next transaction, each
 /// piece in its own savepoint, under one fsync. Every caller resumes only after
 /// the commit that holds its change is on disk.

@@ -27,7 +27,7 @@ extension SignatureStore {
     /// Rebuilds the kept counts of `campaign` from its signatures; returns the counts
     /// before and after (they differ only if something went wrong).
     public func recount(campaign: String) throws -> (before: Tally, after: Tally) {
-        try database.write { db in
+        try committer.perform { db in
             let before = try Tally.fetch(campaign: campaign, in: db)
             try CountTriggers.recount(campaign: campaign, in: db)
             return (before, try Tally.fetch(campaign: campaign, in: db))
@@ -120,7 +120,7 @@ extension SignatureStore {
     /// from now on; one that was not goes back to pending. Returns how many.
     @discardableResult
     public func releaseQuarantined(campaign: String, now: Date = Date()) throws -> Int {
-        try database.write { db in try Self.releaseQuarantined(campaign: campaign, now: now, in: db) }
+        try committer.perform { db in try Self.releaseQuarantined(campaign: campaign, now: now, in: db) }
     }
 
     static func releaseQuarantined(campaign: String, now: Date, in db: Database) throws -> Int {
@@ -139,7 +139,7 @@ extension SignatureStore {
     /// For after a campaign has closed. Returns how many signatures were changed.
     @discardableResult
     public func anonymise(campaign: String) throws -> Int {
-        try database.write { db in
+        try committer.perform { db in
             let rows = try Row.fetchAll(db, sql: "SELECT id, fields FROM signature WHERE campaign = ? AND state != 'withdrawn' ORDER BY id",
                                         arguments: [campaign])
             var changed = 0
@@ -171,7 +171,7 @@ extension SignatureStore {
     }
 
     public func setClosed(_ closed: Bool, campaign: String) throws {
-        try database.write { db in try Self.setClosed(closed, campaign: campaign, in: db) }
+        try committer.perform { db in try Self.setClosed(closed, campaign: campaign, in: db) }
     }
 
     static func setClosed(_ closed: Bool, campaign: String, in db: Database) throws {

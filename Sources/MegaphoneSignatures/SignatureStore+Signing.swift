@@ -22,7 +22,7 @@ extension SignatureStore {
     /// The same, in a transaction of its own (for tools and tests that are not async).
     public func signNow(_ request: SignRequest,
                         mail: @escaping @Sendable (SignDisposition, Int64) -> OutgoingMail?) throws -> SignDisposition {
-        try database.write { db in try Self.sign(request, mail: { disposition, id, _ in mail(disposition, id) }, in: db) }
+        try committer.perform { db in try Self.sign(request, mail: { disposition, id, _ in mail(disposition, id) }, in: db) }
     }
 
     static func sign(_ request: SignRequest, mail: (SignDisposition, Int64, [String: String]) -> OutgoingMail?, in db: Database) throws -> SignDisposition {

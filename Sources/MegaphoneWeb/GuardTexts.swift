@@ -7,6 +7,9 @@ struct GuardTexts: Sendable {
     let timeout: String
     let serverFull: String
     let clientFull: String
+    let noHost: String
+    /// With `{{count}}` for how many Host headers came.
+    let manyHosts: String
 
     init(pages: PageRenderer?) {
         let pages = pages ?? PageRenderer.english
@@ -16,5 +19,7 @@ struct GuardTexts: Sendable {
         timeout = text("error_timeout_text")
         serverFull = text("error_busy_text")
         clientFull = text("error_busy_client_text")
+        noHost = text("error_no_host_text")
+        manyHosts = text("error_many_hosts_text")
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 
@@ -90,7 +91,7 @@ final class RequestGuard: ChannelDuplexHandler {
         case (.rejected, _):
             return
         case (_, .head(let head)):
-            if let problem = Self.hostProblem(head) {
+            if let problem = Self.hostProblem(head, texts: texts) {
                 reject(context, .badRequest, problem)
                 return
             }
@@ -146,10 +147,10 @@ final class RequestGuard: ChannelDuplexHandler {
 
     /// What is wrong with the request's `Host` headers, or nil: HTTP/1.1 needs exactly one,
     /// HTTP/1.0 at most one (RFC 9112 §3.2).
-    static func hostProblem(_ head: HTTPRequestHead) -> String? {
+    static func hostProblem(_ head: HTTPRequestHead, texts: GuardTexts) -> String? {
         let hosts = head.headers["host"].count
-        if hosts > 1 { return "The request has \(hosts) Host headers; it needs exactly one." }
-        if hosts == 0, isHTTP11OrLater(head.version) { return "The request has no Host header; HTTP/1.1 needs one naming this server." }
+        if hosts > 1 { return texts.manyHosts.replacingOccurrences(of: "{{count}}", with: String(hosts)) }
+        if hosts == 0, isHTTP11OrLater(head.version) { return texts.noHost }
         return nil
     }
 
