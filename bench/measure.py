@@ -415,7 +415,10 @@ def sign_benchmarks():
         record("signing: acknowledged POST /NAME/sign per s", signs, "store inserts, same durability (64 callers)", stores, "/s")
         record("GET /NAME/count.json per s", counts, "same server, trivial POST", posts, "/s")
         record("confirmation mails handed over per s while signing at full speed", mails, "signatures acknowledged per s, same run", signs, "/s",
-               target=("≥ 1.0×", lambda ratio, mine: ratio >= 1.0))
+               # Each mail follows its signature by milliseconds, so over the same window the
+               # mail rate can at most equal the signing rate: 1% is left for those in flight
+               # when wrk stops (the line below says how many, and how soon they went).
+               target=("≥ 0.99× (keeps up)", lambda ratio, mine: ratio >= 0.99))
         # Below zero: the store holds a few signatures whose 303 came after wrk stopped counting.
         extra.append("Confirmation mail while signing: " + "; ".join(
             (f"{left:,} queued when signing stopped, all handed over {wait:.1f} s later" if left > 0 else "none queued when signing stopped")
