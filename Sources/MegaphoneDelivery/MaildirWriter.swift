@@ -45,12 +45,7 @@ public final class MaildirWriter {
     /// log record) leaves one copy: an existing copy in `new/` or `cur/` is kept.
     @discardableResult
     public func deliver(_ bytes: [UInt8], stableName name: String) throws(OutputError) -> String {
-        if let existing = existingCopy(name) { return existing }
-        let new = "\(path)/new/\(name)"
-        let tmp = "\(path)/tmp/\(name).\(getpid())"
-        try FileWriting.write(bytes, to: tmp, sync: true)
-        try FileWriting.rename(tmp, to: new)
-        return new
+        try deliver(batch: [(bytes, name)])[0]
     }
 
     /// Delivers several content-named messages (as `deliver(_:stableName:)` does each),

@@ -17,8 +17,12 @@ public protocol Transport: AnyObject {
 }
 
 extension Transport {
-    /// One after another, stopping at the first that cannot be delivered at all.
     public func deliverAll(_ messages: [(from: String, recipients: [String], bytes: [UInt8])]) -> [Result<SMTPResult, DeliveryError>] {
+        deliverEach(messages)
+    }
+
+    /// One after another, stopping at the first that cannot be delivered at all.
+    public func deliverEach(_ messages: [(from: String, recipients: [String], bytes: [UInt8])]) -> [Result<SMTPResult, DeliveryError>] {
         var results: [Result<SMTPResult, DeliveryError>] = []
         for message in messages {
             let result = deliver(from: message.from, recipients: message.recipients, bytes: message.bytes) { true }
@@ -64,11 +68,11 @@ public final class MaildirTransport: Transport {
             return .success(.temporary(reply: nil, reason: "abandoned before delivery"))
         }
         count += 1
-        let envelope = "Return-Path: <\(from)>\r\nX-Envelope-To: \(recipients.joined(separator: ", "))\r\n"
+        let copy = Self.envelope(from: from, recipients: recipients) + bytes
         do {
             let file = stableNames
-                ? try writer.deliver(Array(envelope.utf8) + bytes, stableName: Self.stableName(bytes, recipients: recipients))
-                : try writer.deliver(Array(envelope.utf8) + bytes, number: count)
+                ? try writer.deliver(copy, stableName: Self.stableName(bytes, recipients: recipients))
+                : try writer.deliver(copy, number: count)
             return .success(.sent(reply: SMTPReply(code: 250, enhanced: nil, text: "delivered to \(file)"), refused: []))
         } catch {
             return .failure(DeliveryError(.unavailable, error.description))
@@ -81,11 +85,9 @@ extension MaildirTransport {
     /// (the first sync commits the file system's journal for the rest), then each moved
     /// into `new/`, and `new/` synced once — rather than a full commit per message.
     public func deliverAll(_ messages: [(from: String, recipients: [String], bytes: [UInt8])]) -> [Result<SMTPResult, DeliveryError>] {
-        guard stableNames else {
-            return messages.map { message in deliver(from: message.from, recipients: message.recipients, bytes: message.bytes) { true } }
-        }
+        guard stableNames else { return deliverEach(messages) }
         let copies = messages.map { message in
-            (bytes: Array("Return-Path: <\(message.from)>\r\nX-Envelope-To: \(message.recipients.joined(separator: ", "))\r\n".utf8) + message.bytes,
+            (bytes: Self.envelope(from: message.from, recipients: message.recipients) + message.bytes,
              name: Self.stableName(message.bytes, recipients: message.recipients))
         }
         do {
@@ -97,6 +99,11 @@ extension MaildirTransport {
     }
 
     /// `megaphone-` and the SHA-256 of the recipients and the message after its Date header.
+    /// The headers each outbox copy starts with, so its envelope (Bcc included) can be seen.
+    static func envelope(from: String, recipients: [String]) -> [UInt8] {
+        Array("Return-Path: <\(from)>\r\nX-Envelope-To: \(recipients.joined(separator: ", "))\r\n".utf8)
+    }
+
     static func stableName(_ bytes: [UInt8], recipients: [String]) -> String {
         let digest = CryptoText.sha256(pieces: [Array(recipients.joined(separator: ",").utf8), Array(Message.bytesAfterDate(bytes))])
         return "megaphone-" + CryptoText.sha256(digest.prefix(16))

@@ -25,10 +25,7 @@ public final class Courier {
     ///     (say when it will be tried again).
     /// - Throws: the journal cannot be written: no promise about duplicates holds without it.
     public func hand(_ parcel: Parcel, journal: any DeliveryJournal, attempt: Int, temporaryNote: (String) -> String = { $0 }) throws(LogError) -> Handover {
-        var record = parcel.record
-        record.time = Date()
-        record.state = .attempt
-        record.attempt = attempt
+        let record = Self.attemptRecord(parcel, attempt)
         let ticket = try journal.write(record, syncNow: true)
         let barrier = DurabilityBarrier(journal: journal, ticket: ticket)
         let result = transport.deliver(from: parcel.from, recipients: parcel.recipients, bytes: parcel.bytes, beforeFinalDot: barrier.wait)
@@ -70,10 +67,7 @@ public final class Courier {
         var attempts: [SendRecord] = []
         var last: JournalTicket?
         for (parcel, number) in parcels {
-            var record = parcel.record
-            record.time = Date()
-            record.state = .attempt
-            record.attempt = number
+            let record = Self.attemptRecord(parcel, number)
             last = try journal.write(record, syncNow: false)
             attempts.append(record)
         }
@@ -84,6 +78,15 @@ public final class Courier {
             results.append(try settle(attempts[index], parcel: parcels[index].parcel, result: result, journal: journal, temporaryNote: { $0 }))
         }
         return results
+    }
+
+    /// The `attempt` record a hand-over starts with.
+    private static func attemptRecord(_ parcel: Parcel, _ attempt: Int) -> SendRecord {
+        var record = parcel.record
+        record.time = Date()
+        record.state = .attempt
+        record.attempt = attempt
+        return record
     }
 
     private func write(_ attempt: SendRecord, to journal: any DeliveryJournal, _ state: SendRecord.State, reply: SMTPReply? = nil, note: String?) throws(LogError) {

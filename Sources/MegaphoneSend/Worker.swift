@@ -55,10 +55,12 @@ struct Worker {
                 if let domainLimiter, !run.pause(domainLimiter.reserve(domain)) { return .notStarted }
                 attempt += 1
                 tries += 1
-                let wait = run.options.retry.wait(after: tries)
-                let willRetry = tries <= run.options.retry.retries && !run.isStopping
+                // Decided once the server has answered 4xx (the note says it), not before each try.
+                var retry: (wait: Double, again: Bool)?
                 let handover = try courier.hand(parcel, journal: log, attempt: attempt) { reason in
-                    willRetry ? "\(reason); trying again in \(String(format: "%.1f", wait))s" : reason
+                    let decided = (wait: run.options.retry.wait(after: tries), again: tries <= run.options.retry.retries && !run.isStopping)
+                    retry = decided
+                    return decided.again ? "\(reason); trying again in \(String(format: "%.1f", decided.wait))s" : reason
                 }
                 switch handover {
                 case .unavailable(let error):
@@ -68,7 +70,7 @@ struct Worker {
                 case .failed: return .failed
                 case .uncertain: return .uncertain
                 case .deferred:
-                    if !willRetry || !run.pause(wait) { return .deferred }
+                    guard let retry, retry.again, run.pause(retry.wait) else { return .deferred }
                 }
             }
         } catch {

@@ -198,14 +198,7 @@ extension SignatureStore {
 }
 
 extension SignatureStore {
-    /// Mail not yet handed to delivery, oldest first.
-    public func unsentMail(limit: Int = 100) throws -> [QueuedMail] {
-        try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM mail WHERE sent_at IS NULL AND bytes IS NOT NULL ORDER BY id LIMIT ?", arguments: [limit]).map(Self.queuedMail)
-        }
-    }
-
-    /// The oldest emails waiting for one campaign.
+    /// The oldest emails waiting for one campaign, not yet handed to delivery.
     public func unsentMail(campaign: String, limit: Int) throws -> [QueuedMail] {
         try database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM mail WHERE sent_at IS NULL AND bytes IS NOT NULL AND campaign = ? ORDER BY id LIMIT ?",
@@ -225,13 +218,8 @@ extension SignatureStore {
         try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM mail WHERE sent_at IS NULL AND bytes IS NOT NULL") ?? 0 }
     }
 
-    /// Marks a queued email as handed over and forgets its text (it carries tokens).
-    /// It rides along in the next group transaction: no fsync of its own.
-    public func markSent(_ id: Int64, now: Date = Date()) throws {
-        try markSent([id], now: now)
-    }
-
-    /// Marks several handed-over emails in one write.
+    /// Marks queued emails as handed over and forgets their text (it carries tokens),
+    /// all in one write that rides along in the next group transaction.
     public func markSent(_ ids: [Int64], now: Date = Date()) throws {
         guard !ids.isEmpty else { return }
         try committer.perform { db in

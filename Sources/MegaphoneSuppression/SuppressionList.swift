@@ -94,10 +94,12 @@ public struct SuppressionList: Sendable {
         var seen = Set(current.entries.keys)
         var text = ""
         var added: [String] = []
-        for (address, reason) in additions where seen.insert(EmailAddress.key(address)).inserted {
+        for (address, reason) in additions {
+            let key = EmailAddress.key(address)
+            guard seen.insert(key).inserted else { continue }
             let clean = reason.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
-            text += "\(EmailAddress.key(address))  # \(clean)\n"
-            added.append(EmailAddress.key(address))
+            text += "\(key)  # \(clean)\n"
+            added.append(key)
         }
         guard !text.isEmpty else { return [] }
         do { try DurableWrite.append(Array(text.utf8), to: descriptor) } catch {

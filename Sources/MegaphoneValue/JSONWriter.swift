@@ -3,12 +3,6 @@
 /// readers take for line ends), and flat objects and arrays of strings — for the JSON
 /// Lines files Megaphone writes and the fields the signature store keeps.
 public enum JSONWriter {
-    public static func quote(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        quote(text, into: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     public static func quote(_ text: String, into out: inout [UInt8]) {

@@ -81,10 +81,11 @@ struct Megaphone: ParsableCommand {
         case let error as CommandFailure:
             console.err("megaphone: \(error.message)\n")
             return error.code
-        case let error where Status(libraryError: error) != nil:
-            console.err("megaphone: \(error)\n")
-            return Status(libraryError: error) ?? .failure
         default:
+            if let status = Status(libraryError: error) {
+                console.err("megaphone: \(error)\n")
+                return status
+            }
             // The parser's own ends (help for a group) print and exit as it chooses.
             exit(withError: error)
         }
