@@ -63,12 +63,8 @@ import Testing
         let right = try CLI.run(["signatures", "petition.json", "--recount"], in: folder.url)
         #expect(right.stdout == "petition: the kept counts were right (0 pending, 2 confirmed, 0 quarantined, 0 withdrawn).\n")
         // Damage the kept count behind the store's back (SQLite through Python, not Megaphone).
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        python.arguments = ["-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE signature_count SET signatures = 7 WHERE state = 'confirmed'\"); c.commit()",
-                            folder.url.appendingPathComponent("data/signatures.sqlite").path]
-        try python.run()
-        python.waitUntilExit()
+        _ = try Python.run(["-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE signature_count SET signatures = 7 WHERE state = 'confirmed'\"); c.commit()",
+                            folder.url.appendingPathComponent("data/signatures.sqlite").path])
         #expect(try CLI.run(["signatures", "petition.json"], in: folder.url).stdout.hasPrefix("petition: 0 pending, 7 confirmed"))
         let rebuilt = try CLI.run(["signatures", "petition.json", "--recount"], in: folder.url)
         #expect(rebuilt.stdout == "petition: the kept counts were wrong and are rebuilt from the signatures: 0 pending, 2 confirmed, 0 quarantined, 0 withdrawn (they said 7 confirmed).\n")
@@ -85,15 +81,7 @@ import Testing
         defer { folder.remove() }
         let store = folder.url.appendingPathComponent("data/signatures.sqlite").path
         func python(_ arguments: [String]) throws -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-            process.arguments = arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
+            String(decoding: try Python.run(arguments).output, as: UTF8.self)
         }
         _ = try python([CLI.packageRoot.appendingPathComponent("Tests/Fixtures/v1_store.py").path, store])
         let tables = "import sqlite3, sys; print(sorted(r[0] for r in sqlite3.connect(sys.argv[1]).execute(\"SELECT name FROM sqlite_master\")))"
@@ -183,17 +171,10 @@ import Testing
             print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
             sys.exit(code)
             """
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        python.arguments = ["-c", script, folder.appendingPathComponent(output).path,
-                            errors.hasPrefix("/") ? errors : folder.appendingPathComponent(errors).path, CLI.binary.path] + arguments
-        python.currentDirectoryURL = folder
-        let pipe = Pipe()
-        python.standardOutput = pipe
-        try python.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        python.waitUntilExit()
+        let (status, data) = try Python.run(["-c", script, folder.appendingPathComponent(output).path,
+                                             errors.hasPrefix("/") ? errors : folder.appendingPathComponent(errors).path, CLI.binary.path] + arguments,
+                                            in: folder)
         let peak = Int(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? Int.max
-        return (python.terminationStatus, peak)
+        return (status, peak)
     }
 }

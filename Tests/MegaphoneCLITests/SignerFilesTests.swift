@@ -64,14 +64,7 @@ import Testing
     }
 
     func read(_ file: URL) throws -> SignerFiles {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [CLI.packageRoot.appendingPathComponent("Tests/Fixtures/signer_files.py").path, file.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = try Python.run([CLI.packageRoot.appendingPathComponent("Tests/Fixtures/signer_files.py").path, file.path]).output
         return try JSONDecoder().decode(SignerFiles.self, from: data)
     }
 
